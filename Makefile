@@ -1,0 +1,92 @@
+# Vraagbaak: `make run` to chat, `make test` to check everything. See README.md.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV     := .venv
+PY       := $(VENV)/bin/python
+RASA     := RASA_TELEMETRY_ENABLED=false $(VENV)/bin/rasa
+SPACY_NL := .build/spacy_nl
+MODEL    := models/vraagbaak.tar.gz
+STEP     := scripts/step.sh
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 3
+export PYTHONHASHSEED := 0
+
+TRAIN_INPUTS := config.yml bot/domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(SPACY_NL)/meta.json
+
+.PHONY: help setup run train test test-unit test-stories validate check report eval bench nlu-report test-e2e test-scale clean
+
+help:
+	@echo "make run    - alles klaarzetten, trainen als nodig en de assistent starten"
+	@echo "make test   - alles klaarzetten en alle tests draaien"
+	@echo "make check  - de kennisbank (knowledge/) controleren"
+	@echo "make train  - het model opnieuw trainen (alleen als data of config veranderde)"
+	@echo "make eval   - nauwkeurigheid meten op de vragen in tests/eval/"
+	@echo "make bench  - snelheid meten, naast een standaard Rasa-bot"
+
+setup: $(VENV)/.installed $(SPACY_NL)/meta.json
+
+$(VENV)/.installed: requirements.txt constraints.txt pyproject.toml
+	@py310=$$(scripts/find_python310.sh) || exit 1; \
+	  [[ -x $(PY) ]] || $(STEP) "Python-omgeving maken ($$py310)" venv "$$py310" -m venv $(VENV)
+	@$(STEP) "Pakketten installeren (eerste keer een paar minuten)" install \
+	  $(PY) -m pip install --disable-pip-version-check -c constraints.txt -r requirements.txt -e .
+	@touch $@
+
+$(SPACY_NL)/meta.json: $(VENV)/.installed scripts/build_spacy_nl.py
+	@$(STEP) "Nederlandse spaCy-pijplijn bouwen" spacy $(PY) scripts/build_spacy_nl.py $(SPACY_NL)
+
+$(MODEL): $(VENV)/.installed $(TRAIN_INPUTS)
+	@$(STEP) "Modellen trainen" train $(RASA) train --config config.yml --domain bot/domain.yml \
+	  --data data --out models --fixed-model-name vraagbaak
+	@touch $@
+
+train: setup $(MODEL)
+
+check: setup
+	@$(VENV)/bin/vraagbaak check
+
+report: setup
+	@$(VENV)/bin/vraagbaak report --out .build/kennisbank.html && echo "Overzicht: .build/kennisbank.html"
+
+validate: setup
+	@$(STEP) "Trainingsdata controleren (rasa data validate)" validate \
+	  $(RASA) data validate --fail-on-warnings --config config.yml --domain bot/domain.yml --data data
+
+run: train
+	@$(PY) scripts/run.py
+
+test: setup
+	@$(VENV)/bin/vraagbaak check
+	@$(MAKE) --no-print-directory validate
+	@$(MAKE) --no-print-directory test-unit
+	@$(MAKE) --no-print-directory train
+	@$(MAKE) --no-print-directory test-stories
+	@$(MAKE) --no-print-directory test-e2e
+
+test-unit: setup
+	@echo "Unit-tests (acties, kennisbank)…"
+	@$(PY) -m pytest -m "not slow"
+
+test-stories: train
+	@$(STEP) "Verhaaltests (rasa test core, --fail-on-prediction-errors)" stories \
+	  $(RASA) test core --model $(MODEL) --stories tests/test_stories.yml \
+	  --endpoints bot/endpoints.yml --fail-on-prediction-errors --out results/stories
+
+test-e2e: train
+	@echo "Eind-tot-eind-tests (echte servers)…"
+	@$(PY) -m pytest -m slow
+
+eval: train
+	@$(PY) scripts/evaluate.py
+
+bench: train
+	@$(PY) -m bench
+
+nlu-report: train
+	@$(STEP) "NLU kruisvalidatie (5 delen)" nlu-cv $(RASA) test nlu --config config.yml \
+	  --domain bot/domain.yml --nlu data/nlu --cross-validation --folds 5 --out results/nlu-cv
+	@$(PY) scripts/nlu_report.py results/nlu-cv docs/nlu-cross-validation.md
+
+clean:
+	rm -rf .build models results logs

@@ -1,0 +1,66 @@
+"""Answer questions about facts, figures and explanations from vetted knowledge."""
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import common
+
+MENU_KINDS = {"cijfers": ("figure", "utter_menu_figures"), "uitleg": ("explanation", "utter_menu_explanations")}
+MENU_SIZE = 8
+
+
+class ActionAnswer(Action):
+    def name(self) -> Text:
+        return "action_answer"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        snap = common.snapshot()
+        if common.crisis_first(dispatcher, tracker, snap):
+            return []
+        chosen = common.first_entity(tracker, "entry_id")
+        if chosen:
+            item = snap.kb.item(chosen)
+            if item is not None and item.vetted:
+                return common.serve(dispatcher, snap, item)
+        menu = common.first_entity(tracker, "menu")
+        if menu in MENU_KINDS:
+            kind, response = MENU_KINDS[menu]
+            common.offer_choices(dispatcher, response, menu_items(snap.kb, kind), "ask_knowledge")
+            return []
+        events = answer_by_retrieval(dispatcher, tracker, snap, prefer="entry")
+        if events is None:
+            common.no_answer(dispatcher)
+            return []
+        return events
+
+
+def menu_items(kb, kind: str):
+    """One vetted entry per question (the newest), in the order of the knowledge files."""
+    seen, items = set(), []
+    for entry in kb.vetted_entries():
+        key = (entry.group, entry.population) if entry.group else entry.id
+        if entry.kind == kind and key not in seen:
+            seen.add(key)
+            items.append(kb.same_question(entry)[0])
+    return items[:MENU_SIZE]
+
+
+def answer_by_retrieval(dispatcher, tracker, snap, prefer: str):
+    """Serve the best vetted item, or offer choices; None when nothing fits well enough."""
+    text = common.message_text(tracker)
+    if common.looks_english(text):
+        dispatcher.utter_message(response="utter_english_note")
+    entities = common.entity_values(tracker)
+    context = common.served_item(tracker, snap)
+    retriever = snap.retriever
+    decision = retriever.decide(retriever.rank(text, entities, prefer=prefer, context=context))
+    if decision.kind == "answer":
+        return common.serve(dispatcher, snap, decision.best.item)
+    if decision.kind == "clarify":
+        intent = "ask_help" if prefer == "help" else "ask_knowledge"
+        common.offer_choices(dispatcher, "utter_clarify", [m.item for m in decision.matches], intent)
+        return []
+    return None  # caller decides what "no answer" looks like
+

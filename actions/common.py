@@ -1,0 +1,105 @@
+"""Helpers shared by the actions: crisis-first check, entities, serving items."""
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any, Dict, List, Optional, Set
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.knowledge import formatting
+from actions.knowledge.model import Entry, Organisation, Situation
+from actions.knowledge.store import Snapshot, default_store
+
+logger = logging.getLogger(__name__)
+
+_ENGLISH = {"the", "what", "how", "many", "is", "are", "where", "can", "who", "does", "do",
+            "help", "i", "my", "trafficking", "victims", "children", "about", "of", "in", "you",
+            "get", "much", "why", "which", "there", "someone", "need", "abuse", "please"}
+_DUTCH = {"de", "het", "een", "wat", "hoe", "hoeveel", "is", "zijn", "waar", "kan", "ik",
+          "mijn", "je", "van", "in", "er", "wie", "niet", "met", "voor", "dat", "die", "en"}
+
+
+def snapshot() -> Snapshot:
+    return default_store().get()
+
+
+def message_text(tracker: Tracker) -> str:
+    """The user's words; empty for button payloads such as /ask_help{...}."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    return "" if text.startswith("/") else text
+
+
+def entity_values(tracker: Tracker) -> Dict[str, Set[str]]:
+    found: Dict[str, Set[str]] = {}
+    for entity in (tracker.latest_message or {}).get("entities", []) or []:
+        value = entity.get("value")
+        if isinstance(value, str):
+            found.setdefault(entity.get("entity"), set()).add(value)
+    return found
+
+
+def first_entity(tracker: Tracker, name: str) -> Optional[str]:
+    values = sorted(entity_values(tracker).get(name, ()))
+    return values[0] if values else None
+
+
+def looks_english(text: str) -> bool:
+    words = re.findall(r"[a-z]+", text.lower())
+    if len(words) < 3:
+        return False
+    english = sum(w in _ENGLISH for w in words)
+    dutch = sum(w in _DUTCH and w not in _ENGLISH for w in words)
+    return english >= 2 and english > 2 * dutch
+
+
+def crisis_first(dispatcher: CollectingDispatcher, tracker: Tracker, snap: Snapshot) -> bool:
+    """Send the crisis messages and return True when the message signals a crisis.
+
+    Every action calls this first, so a crisis is never answered with something else,
+    even if the classifier and the NLU override both missed it.
+    """
+    rule = snap.crisis.detect(message_text(tracker))
+    if rule is None:
+        return False
+    for text in formatting.crisis_texts(snap.kb, rule):
+        dispatcher.utter_message(text=text)
+    return True
+
+
+def serve(dispatcher: CollectingDispatcher, snap: Snapshot, item) -> List[Dict[str, Any]]:
+    """Utter a knowledge item and remember it for follow-up questions."""
+    kb = snap.kb
+    if isinstance(item, Entry):
+        for text in formatting.answer_texts(kb, item):
+            dispatcher.utter_message(text=text)
+        return [SlotSet("last_entry", item.id)]
+    if isinstance(item, Organisation):
+        dispatcher.utter_message(text=formatting.organisation_card(item))
+        return [SlotSet("last_entry", item.id), SlotSet("last_organisation", item.id)]
+    if isinstance(item, Situation):
+        for text in formatting.situation_texts(kb, item):
+            dispatcher.utter_message(text=text)
+        first = next((o for o in item.organisations if o in kb.organisations), None)
+        return [SlotSet("last_entry", item.id), SlotSet("last_organisation", first)]
+    raise TypeError(type(item))
+
+
+def offer_choices(dispatcher: CollectingDispatcher, response: str, items, intent: str) -> None:
+    buttons = [
+        {"title": formatting.button_title(item), "payload": f'/{intent}{{"entry_id": "{item.id}"}}'}
+        for item in items
+    ]
+    dispatcher.utter_message(response=response, buttons=buttons)
+
+
+def no_answer(dispatcher: CollectingDispatcher) -> None:
+    dispatcher.utter_message(response="utter_no_answer")
+    dispatcher.utter_message(response="utter_help_pointer")
+
+
+def served_item(tracker: Tracker, snap: Snapshot, slot: str = "last_entry"):
+    item_id = tracker.get_slot(slot)
+    return snap.kb.item(item_id) if item_id else None

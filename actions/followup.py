@@ -1,0 +1,113 @@
+"""Follow-up questions that lean on what was said before (kept in slots)."""
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import common
+from actions.answer import answer_by_retrieval
+from actions.help import situation_for_role
+from actions.knowledge import formatting
+from actions.knowledge.model import Entry, Organisation, Situation
+
+
+class ActionSource(Action):
+    """'Wat is de bron?' after any answer: publication, publisher, year, link."""
+
+    def name(self) -> Text:
+        return "action_source"
+
+    async def run(self, dispatcher, tracker, domain):
+        snap = common.snapshot()
+        if common.crisis_first(dispatcher, tracker, snap):
+            return []
+        item = common.served_item(tracker, snap)
+        if isinstance(item, Situation):
+            item = common.served_item(tracker, snap, "last_organisation")
+        if not isinstance(item, (Entry, Organisation)):
+            dispatcher.utter_message(response="utter_no_previous_figure")
+            return []
+        dispatcher.utter_message(text=formatting.source_details(snap.kb, item))
+        return []
+
+
+class ActionFollowupPopulation(Action):
+    """'En meisjes?' after a figure about boys: the same question for another group."""
+
+    def name(self) -> Text:
+        return "action_followup_population"
+
+    async def run(self, dispatcher, tracker, domain):
+        snap = common.snapshot()
+        if common.crisis_first(dispatcher, tracker, snap):
+            return []
+        previous = common.served_item(tracker, snap)
+        text = common.message_text(tracker)
+        wanted = snap.retriever.mentions(text, common.entity_values(tracker))["population"]
+        if isinstance(previous, Entry) and wanted:
+            for population in sorted(wanted):
+                counterpart = snap.kb.counterpart(previous, population)
+                if counterpart is not None:
+                    return common.serve(dispatcher, snap, counterpart)
+            dispatcher.utter_message(response="utter_no_counterpart")
+            dispatcher.utter_message(response="utter_help_pointer")
+            return []
+        events = answer_by_retrieval(dispatcher, tracker, snap, prefer="entry")
+        if events is None:
+            common.no_answer(dispatcher)
+            return []
+        return events
+
+
+class ActionFollowupAnonymous(Action):
+    """'Kan dat anoniem?' after a help answer."""
+
+    def name(self) -> Text:
+        return "action_followup_anonymous"
+
+    async def run(self, dispatcher, tracker, domain):
+        snap = common.snapshot()
+        if common.crisis_first(dispatcher, tracker, snap):
+            return []
+        org = common.served_item(tracker, snap, "last_organisation")
+        if isinstance(org, Organisation):
+            dispatcher.utter_message(text=formatting.anonymity_text(org))
+            return []
+        situation = situation_for_role(snap.kb, "anoniem")
+        if situation is None:
+            common.no_answer(dispatcher)
+            return []
+        return common.serve(dispatcher, snap, situation)
+
+
+class ActionFollowupOrganisation(Action):
+    """'En van Veilig Thuis?' after a phone number: the same details for another organisation."""
+
+    def name(self) -> Text:
+        return "action_followup_organisation"
+
+    async def run(self, dispatcher, tracker, domain):
+        snap = common.snapshot()
+        if common.crisis_first(dispatcher, tracker, snap):
+            return []
+        org = organisation_named(snap, tracker)
+        if org is None:
+            dispatcher.utter_message(response="utter_ask_which_organisation")
+            return []
+        return common.serve(dispatcher, snap, org)
+
+
+def organisation_named(snap, tracker):
+    kb = snap.kb
+    for org_id in sorted(common.entity_values(tracker).get("organisation", ())):
+        org = kb.organisations.get(org_id)
+        if org is not None and org.vetted:
+            return org
+    text = common.message_text(tracker)
+    matches = snap.retriever.rank(text, prefer="help", limit=5)
+    return next(
+        (m.item for m in matches if isinstance(m.item, Organisation)
+         and m.score >= snap.retriever.answer_threshold),
+        None,
+    )

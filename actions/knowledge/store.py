@@ -1,0 +1,96 @@
+"""The knowledge base in memory, reloaded when a YAML file changes.
+
+Nothing on the hot path reads files: `get()` only compares modification times, at most
+once per `check_interval` seconds. A reload with errors is refused; the last good
+version keeps serving and the problems are logged (no user text is ever logged).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+from actions.knowledge.loader import ERROR, Problem, load
+from actions.knowledge.model import KnowledgeBase
+
+logger = logging.getLogger(__name__)
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+KNOWLEDGE_DIR = Path(os.environ.get("VRAAGBAAK_KNOWLEDGE_DIR", REPO_ROOT / "knowledge"))
+
+
+class KnowledgeError(Exception):
+    def __init__(self, problems: List[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class Snapshot:
+    """One loaded, valid version of the knowledge base with its search index."""
+
+    def __init__(self, kb: KnowledgeBase):
+        from actions.knowledge.retrieval import Retriever
+        from actions.knowledge.crisis import CrisisDetector
+
+        self.kb = kb
+        self.retriever = Retriever(kb)
+        self.crisis = CrisisDetector(kb)
+
+
+class KnowledgeStore:
+    def __init__(self, directory: Path = KNOWLEDGE_DIR, check_interval: float = 1.0):
+        self.directory = Path(directory)
+        self.check_interval = check_interval
+        self._lock = threading.Lock()
+        self._snapshot: Optional[Snapshot] = None
+        self._mtimes: Dict[str, float] = {}
+        self._last_check = 0.0
+        self.last_problems: List[Problem] = []
+
+    def _scan(self) -> Dict[str, float]:
+        return {str(p): p.stat().st_mtime for p in sorted(self.directory.glob("*.yml"))}
+
+    def _load(self) -> Tuple[Optional[Snapshot], List[Problem]]:
+        kb, problems = load(self.directory)
+        errors = [p for p in problems if p.severity == ERROR]
+        return (None if errors else Snapshot(kb)), problems
+
+    def get(self) -> Snapshot:
+        """The current snapshot; raises KnowledgeError only if no valid version ever loaded."""
+        now = time.monotonic()
+        if self._snapshot is not None and now - self._last_check < self.check_interval:
+            return self._snapshot
+        with self._lock:
+            self._last_check = now
+            mtimes = self._scan()
+            if self._snapshot is not None and mtimes == self._mtimes:
+                return self._snapshot
+            snapshot, problems = self._load()
+            self._mtimes = mtimes
+            self.last_problems = problems
+            if snapshot is None:
+                errors = [p for p in problems if p.severity == ERROR]
+                for problem in errors:
+                    logger.error("Kennisbank niet geladen: %s", problem)
+                if self._snapshot is None:
+                    raise KnowledgeError(errors)
+                logger.error("Wijziging in knowledge/ geweigerd; de laatste goede versie blijft actief.")
+                return self._snapshot
+            if self._snapshot is not None:
+                logger.info("Kennisbank opnieuw geladen (%d items).", len(snapshot.retriever.items))
+            self._snapshot = snapshot
+            return snapshot
+
+
+_default: Optional[KnowledgeStore] = None
+
+
+def default_store() -> KnowledgeStore:
+    """The process-wide store on knowledge/ (or VRAAGBAAK_KNOWLEDGE_DIR)."""
+    global _default
+    if _default is None:
+        _default = KnowledgeStore()
+    return _default

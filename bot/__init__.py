@@ -1,0 +1,1 @@
+"""Runtime wiring of Vraagbaak: launcher, channels, NLU additions, stores."""

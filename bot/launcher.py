@@ -1,0 +1,48 @@
+"""Start the Rasa server with the chat page on `/`.
+
+Rasa registers "Hello from Rasa" on `/` itself, so a channel cannot take the root path.
+This launcher swaps that route for the website's page (and a health route), then runs
+the normal Rasa command line: `python -m bot.launcher run --model models ...`.
+"""
+import os
+import sys
+
+# Before Rasa is imported: no usage data or crash reports leave the machine.
+os.environ["RASA_TELEMETRY_ENABLED"] = "false"
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+
+def _add_root_route(app) -> None:
+    from sanic import response
+
+    @app.get("/health")
+    async def health(request):
+        return response.json({"status": "ok"})
+
+    try:
+        from bot.website.pages import add_root_route as add_chat_page
+    except ImportError:  # the website is optional for integrations
+        @app.get("/")
+        async def root(request):
+            return response.text("Vraagbaak")
+    else:
+        add_chat_page(app)
+
+
+def main() -> None:
+    import rasa.server
+    import rasa.core.run
+    import rasa.telemetry
+
+    rasa.telemetry.initialize_error_reporting = lambda: None  # no crash reports to outside hosts
+    rasa.server.add_root_route = _add_root_route
+    rasa.core.run.server.add_root_route = _add_root_route
+
+    from rasa.__main__ import main as rasa_main
+
+    sys.argv[0] = "rasa"
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()

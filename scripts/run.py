@@ -1,0 +1,41 @@
+"""`make run`: start the action server and the Rasa server, print the address, stop on Ctrl-C."""
+import signal
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bot.serve import Stack, ask  # noqa: E402
+
+RASA_PORT, ACTION_PORT = 5005, 5055
+
+
+def main() -> int:
+    start = time.monotonic()
+    stack = Stack(RASA_PORT, ACTION_PORT)
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+    print("Assistent starten… ", end="", flush=True)
+    try:
+        stack.start()
+        stack.wait_ready()
+        ask(RASA_PORT, "hallo", sender="opstartcontrole")  # warms the model; not kept after expiry
+        print(f"klaar in {time.monotonic() - start:.0f} s")
+        print(f"Vraagbaak draait: open http://localhost:{RASA_PORT}/ in je browser "
+              f"(REST: http://localhost:{RASA_PORT}/webhooks/rest/webhook). Stoppen: Ctrl-C.")
+        while all(p.alive() for p in stack.processes):
+            time.sleep(1)
+        print("Een server is gestopt; zie logs/ voor details.")
+        return 1
+    except KeyboardInterrupt:
+        print("\nStoppen…")
+        return 0
+    except (RuntimeError, TimeoutError) as error:
+        print(f"mislukt: {error}")
+        return 1
+    finally:
+        stack.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
