@@ -214,7 +214,9 @@ def _load_item(section, item, rel, kb, problems, seen_ids) -> None:
         return
     line = item.get("__line__", 0)
     item_id = item.get("id")
-    missing = [f for f in REQUIRED[section] if item.get(f) in (None, "", [])]
+    # An explanation may have an empty list of values; the key itself must be there.
+    missing = [f for f in REQUIRED[section]
+               if f not in item or (item[f] in (None, "", []) and f != "values")]
     if missing:
         problems.append(Problem(ERROR, rel, line, item_id, f"Verplicht veld ontbreekt: {', '.join(missing)}.",
                                 "Vul de ontbrekende velden in (zie knowledge/README.md)."))

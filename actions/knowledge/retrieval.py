@@ -12,11 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Sequence
 
+import difflib
+
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from actions.knowledge.model import Entry, KnowledgeBase, Organisation, Situation
-from actions.knowledge.text import TextProcessor
+from actions.knowledge.text import QUESTION_WORDS, TextProcessor
 
 ANSWER_THRESHOLD = 0.50
 CLARIFY_THRESHOLD = 0.33
@@ -62,12 +64,17 @@ class Retriever:
         doc_item: List[int] = []
         doc_weight: List[float] = []
 
+        self._vocab: List[set] = []
+
         def add(item, texts: Iterable[str], weight: float):
+            if len(self._vocab) == len(self.items):
+                self._vocab.append(set())
             for text in texts:
                 if text:
                     docs.append(text)
                     doc_item.append(len(self.items))
                     doc_weight.append(weight)
+                    self._vocab[-1].update(self._prepare(text))
 
         for entry in kb.vetted_entries():
             add(entry, entry.questions, 1.0)
@@ -147,9 +154,27 @@ class Retriever:
             if score <= 0:
                 break
             score, why = self._adjust(item, score, named, prefer, related)
+            if not self._shares_content(terms, self._vocab[index]):
+                score *= MISMATCH_FACTOR  # only question words in common ("hoeveel ...")
+                why = ", ".join(filter(None, [why, "geen inhoudswoord gemeen"]))
             matches.append(Match(item, score, why))
         matches.sort(key=lambda m: -m.score)
         return matches[:limit]
+
+    @staticmethod
+    def _shares_content(terms: List[str], vocab: set) -> bool:
+        """True when a content word of the message (or a close misspelling) is in the item."""
+        for term in terms:
+            if term in QUESTION_WORDS or len(term) < 3:
+                continue
+            if term in vocab:
+                return True
+            if len(term) >= 5 and any(
+                w[:3] == term[:3] and difflib.SequenceMatcher(None, w, term).ratio() >= 0.8
+                for w in vocab
+            ):
+                return True
+        return False
 
     def _adjust(self, item, score, named, prefer, related):
         why = []

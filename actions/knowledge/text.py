@@ -14,9 +14,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 SPACY_DIR = Path(os.environ.get("VRAAGBAAK_SPACY_NL", REPO_ROOT / ".build" / "spacy_nl"))
 
 # Question words carry meaning here: "hoeveel" asks for a figure, "wat is" for an explanation.
-_KEEP = {"hoeveel", "wat", "wie", "waarom", "hoe", "welke", "waar", "wanneer", "geen",
-         "niet", "niemand", "anoniem", "vaak"}
-STOPWORDS = frozenset(w for w in STOP_WORDS if w not in _KEEP)
+QUESTION_WORDS = frozenset({"hoeveel", "wat", "wie", "waarom", "hoe", "welke", "waar", "wanneer",
+                            "vaak", "geen", "niet", "niemand"})
+STOPWORDS = frozenset(w for w in STOP_WORDS if w not in QUESTION_WORDS and w != "anoniem")
 
 
 def normalise(text: str) -> str:
