@@ -1,0 +1,5 @@
+"""Entry point for `python -m bench` (used by `make bench`)."""
+
+from bench.cli import main
+
+raise SystemExit(main())
