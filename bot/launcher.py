@@ -11,6 +11,11 @@ import sys
 os.environ["RASA_TELEMETRY_ENABLED"] = "false"
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
+# No message text, sender ids or personal data in the log (see bot/logfilter.py).
+from bot.logfilter import install as _install_log_filter  # noqa: E402
+
+_install_log_filter()
+
 
 def _add_root_route(app) -> None:
     from sanic import response

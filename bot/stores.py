@@ -3,17 +3,26 @@
 ExpiringInMemoryTrackerStore is the default: conversations live only in this process's
 memory and are dropped after `max_idle_minutes` without a message, matching the session
 expiry in the domain. Nothing is written to disk.
+
+RedactingSQLTrackerStore is for the production profile (several Rasa servers sharing one
+PostgreSQL database): user text is redacted before it is written.
 """
 from __future__ import annotations
 
+import json
 import logging
 import time
 from typing import Any, Dict, Iterable, Optional, Text
 
+import sqlalchemy as sa
+import sqlalchemy.orm  # noqa: F401  (sa.orm.session)
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import InMemoryTrackerStore
+from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore, create_engine_kwargs
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.redaction import redact_event
 
 logger = logging.getLogger(__name__)
 
@@ -56,3 +65,53 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
         """Drop one conversation at once (the chat page's 'wis gesprek')."""
         self.store.pop(sender_id, None)
         self._last_seen.pop(sender_id, None)
+
+
+class RedactingSQLTrackerStore(SQLTrackerStore):
+    """SQL tracker store (PostgreSQL in production) that never writes what a user typed
+    unredacted.
+
+    The assistant works on the full text during the turn itself (NLU and the actions run
+    before the tracker is saved). When the tracker is saved, new events are written as
+    usual, except that `user` events pass through `bot.redaction.redact_event` first: the
+    text, `parse_data.text`, entity values and metadata lose phone numbers, e-mail
+    addresses, postcodes, BSN-like numbers, IBANs and introduced names. A later turn (on
+    this server or another one behind the load balancer) reads the redacted version.
+
+    The database engine is created with `hide_parameters=True`, so database errors in the
+    log never show conversation ids or stored text, and with `pool_pre_ping=True`, so the
+    store recovers by itself after the database restarts.
+
+    Use it in endpoints.yml as `tracker_store: type: bot.stores.RedactingSQLTrackerStore`
+    with the options of Rasa's SQL tracker store (dialect, url, port, db, username,
+    password); see bot/endpoints.production.yml.
+    """
+
+    def __init__(self, domain: Optional[Domain] = None, dialect: Text = "postgresql",
+                 host: Optional[Text] = None, port: Optional[int] = None, db: Text = "rasa",
+                 username: Optional[Text] = None, password: Optional[Text] = None,
+                 event_broker: Optional[EventBroker] = None, login_db: Optional[Text] = None,
+                 query: Optional[Dict] = None, **kwargs: Any) -> None:
+        super().__init__(domain, dialect, host, port, db, username, password, event_broker,
+                         login_db, query, **kwargs)
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, hide_parameters=True, pool_pre_ping=True,
+                                       **create_engine_kwargs(url))
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Write the tracker's new events, with user text redacted."""
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            for event in self._additional_events(session, tracker):
+                data = redact_event(event.as_dict())
+                session.add(self.SQLEvent(
+                    sender_id=tracker.sender_id,
+                    type_name=event.type_name,
+                    timestamp=data.get("timestamp"),
+                    intent_name=(data.get("parse_data") or {}).get("intent", {}).get(INTENT_NAME_KEY),
+                    action_name=data.get("name"),
+                    data=json.dumps(data),
+                ))
+            session.commit()

@@ -1,0 +1,104 @@
+"""Keep personal data out of the log of the Rasa server.
+
+Rasa 3.6 writes message text, sender ids and slot values only at DEBUG level (checked
+for rasa.core.processor, rasa.core.actions, rasa.core.lock_store, the tracker stores,
+rasa_sdk and Sanic; Sanic's access log, which holds client IP addresses, is switched off
+by Rasa's default LOG_LEVEL_LIBRARIES=ERROR). Some errors do carry them, though: a
+database error quotes the SQL statement with its parameters (sender id, event JSON), a
+lock error names the conversation. `install()` makes every record of every logger pass
+`clean_record` before any handler sees it, which:
+
+- drops DEBUG records that come from the message path (processor, actions, channels,
+  tracker and lock stores, rasa_sdk) unless VRAAGBAAK_DEBUG_LOG=1 is set, so that even
+  `--debug` does not write what people typed;
+- removes `[SQL: …]` and `[parameters: …]` blocks from messages and tracebacks;
+- masks ids after "conversation", "sender", "sender_id", "conversation_id";
+- runs `bot.redaction.redact` over the message and traceback text;
+- blanks the client address of Sanic access records.
+
+`bot.launcher` calls `install()` before Rasa is imported.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+import traceback
+
+from bot.redaction import redact
+
+_SQL_BLOCK = re.compile(r"\[(?:SQL|parameters): .*?\](?=\s*(?:\[|\(Background|$))", re.DOTALL)
+_ID_AFTER = re.compile(
+    r"(?P<key>\b(?:conversation[_ ]id|conversation|sender[_ ]id|sender|recipient[_ ]id|user)"
+    r"['\"]?\s*(?:[=:]|with id|for)?\s*)(?P<q>['\"])(?P<id>[^'\"]{1,256})(?P=q)",
+    re.IGNORECASE,
+)
+_QUIET_DEBUG = (
+    "rasa.core.processor", "rasa.core.actions", "rasa.core.channels", "rasa.core.agent",
+    "rasa.core.tracker_store", "rasa.core.lock_store", "rasa.core.lock", "rasa.core.policies",
+    "rasa.core.nlg", "rasa.nlu", "rasa.shared.core", "rasa.engine", "rasa.server",
+    "rasa.utils.endpoints", "rasa_sdk", "bot", "actions", "sanic.access",
+)
+_installed = False
+_original_call_handlers = logging.Logger.callHandlers
+
+
+def scrub(text: str) -> str:
+    """`text` without SQL parameters, conversation ids and personal data."""
+    if not text:
+        return text
+    text = _SQL_BLOCK.sub("[SQL verborgen]", text)
+    text = _ID_AFTER.sub(lambda m: f"{m.group('key')}{m.group('q')}***{m.group('q')}", text)
+    return redact(text)
+
+
+_DROPPED = "(debugregel weggelaten)"
+
+
+def clean_record(record: logging.LogRecord, keep_debug: bool = False) -> bool:
+    """Scrub `record` in place; False if it must not be written at all."""
+    try:
+        if (not keep_debug and record.levelno < logging.INFO
+                and record.name.startswith(_QUIET_DEBUG)):
+            return False
+        message = record.getMessage()
+        cleaned = scrub(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        if record.exc_info and record.exc_info[0] is not None and not getattr(record, "_scrubbed", False):
+            record.exc_text = scrub("".join(traceback.format_exception(*record.exc_info)).rstrip("\n"))
+        if record.stack_info:
+            record.stack_info = scrub(record.stack_info)
+        if record.name.startswith("sanic.access") and hasattr(record, "host"):
+            record.host = "-"
+        record._scrubbed = True
+    except Exception:  # never let logging break a reply
+        record.msg, record.args, record.exc_info, record.exc_text = "(logregel niet leesbaar)", None, None, None
+    return True
+
+
+def install() -> None:
+    """Scrub every log record of this process before any handler sees it (idempotent).
+
+    `logging.Logger.callHandlers` is the one place every record passes on its way to the
+    handlers (also when it propagates to the root logger, and for handlers Rasa adds
+    later, e.g. with --log-file), so the check is put there.
+    """
+    global _installed
+    if _installed:
+        return
+    _installed = True
+    keep_debug = os.environ.get("VRAAGBAAK_DEBUG_LOG") == "1"
+
+    def call_handlers(self: logging.Logger, record: logging.LogRecord) -> None:
+        if clean_record(record, keep_debug):
+            _original_call_handlers(self, record)
+
+    logging.Logger.callHandlers = call_handlers
+
+
+def uninstall() -> None:
+    """Undo `install()` (for tests)."""
+    global _installed
+    logging.Logger.callHandlers = _original_call_handlers
+    _installed = False
