@@ -4,7 +4,7 @@ SHELL := /bin/bash
 
 VENV     := .venv
 PY       := $(VENV)/bin/python
-RASA     := RASA_TELEMETRY_ENABLED=false $(VENV)/bin/rasa
+RASA     := $(VENV)/bin/rasa
 SPACY_NL := .build/spacy_nl
 MODEL    := models/vraagbaak.tar.gz
 STEP     := scripts/step.sh

@@ -1,0 +1,150 @@
+"""`make eval`: accuracy per category on the held-out questions in tests/eval/heldout.yml.
+
+Talks to a running assistant over the REST channel (VRAAGBAAK_URL, default
+http://127.0.0.1:5005); when none answers, starts one on free ports for the run.
+A reply "gives a wrong figure" when it contains the text of a figure entry that the case
+did not expect. That number must be 0.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import sys
+import time
+import urllib.request
+from collections import defaultdict
+from pathlib import Path
+from typing import Dict, List
+
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+
+from actions.knowledge.store import KnowledgeStore  # noqa: E402
+from bot.serve import Stack, http_ok  # noqa: E402
+
+CASES = REPO_ROOT / "tests" / "eval" / "heldout.yml"
+
+
+def domain_texts() -> Dict[str, List[str]]:
+    domain = yaml.safe_load((REPO_ROOT / "bot" / "domain.yml").read_text(encoding="utf-8"))
+    return {name: [v["text"] for v in variants] for name, variants in domain["responses"].items()}
+
+
+def post(url: str, sender: str, message: str) -> list:
+    data = json.dumps({"sender": sender, "message": message}).encode()
+    request = urllib.request.Request(f"{url}/webhooks/rest/webhook", data=data,
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=60) as reply:
+        return json.loads(reply.read())
+
+
+class Judge:
+    def __init__(self):
+        snap = KnowledgeStore(REPO_ROOT / "knowledge").get()
+        self.kb = snap.kb
+        self.crisis = {rule.kind: self.kb.organisations[rule.organisation] for rule in self.kb.crisis}
+        self.responses = domain_texts()
+        self.figures = [e for e in self.kb.vetted_entries() if e.kind == "figure"]
+
+    def expected_entries(self, ids) -> set:
+        found = set()
+        for entry_id in ids:
+            entry = self.kb.entries.get(entry_id)
+            if entry:
+                found |= {e.id for e in self.kb.same_question(entry)} | {entry_id}
+        return found
+
+    def judge(self, expect: dict, messages: list) -> (bool, List[str], str):
+        texts = [m.get("text") or "" for m in messages]
+        reply = "\n".join(texts)
+        allowed = self.expected_entries(expect.get("entries", []))
+        wrong = [e.id for e in self.figures if e.text in reply and e.id not in allowed]
+        crisis_first = any(org.phone in (texts[0] if texts else "") for org in self.crisis.values())
+        if "crisis" in expect:
+            org = self.crisis[expect["crisis"]]
+            return bool(texts) and org.phone in texts[0], wrong, "crisis"
+        if expect.get("not_crisis") and crisis_first and "organisations" not in expect:
+            return False, wrong, "onterecht crisis"
+        if "entries" in expect:
+            ok = any(self.kb.entries[i].text in reply for i in allowed if i in self.kb.entries)
+            return ok and not wrong, wrong, "entries"
+        if "organisations" in expect:
+            ok = any((self.kb.organisations[i].phone or self.kb.organisations[i].name) in reply
+                     for i in expect["organisations"] if i in self.kb.organisations)
+            return ok and not wrong, wrong, "organisations"
+        if "source_of" in expect:
+            item = self.kb.item(expect["source_of"])
+            return self.kb.sources[item.source].citation in reply and not wrong, wrong, "source"
+        if "anonymous_of" in expect:
+            org = self.kb.organisations[expect["anonymous_of"]]
+            return bool(org.anonymous) and org.anonymous in reply, wrong, "anonymous"
+        if "response" in expect:
+            ok = any(t in reply for t in self.responses[expect["response"]])
+            return ok and not wrong, wrong, "response"
+        if expect.get("no_answer"):
+            any_entry = [e.id for e in self.kb.vetted_entries() if e.text in reply]
+            honest = any(t in reply for name in ("utter_no_answer", "utter_out_of_scope", "utter_no_counterpart",
+                                                 "utter_clarify") for t in self.responses[name])
+            return honest and not any_entry and not crisis_first, wrong, "no_answer"
+        raise ValueError(f"onbekende verwachting: {expect}")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def evaluate(url: str, verbose: bool) -> int:
+    cases = yaml.safe_load(CASES.read_text(encoding="utf-8"))["cases"]
+    judge = Judge()
+    per_category = defaultdict(lambda: [0, 0])
+    wrong_figures, failures = 0, []
+    started = time.monotonic()
+    for case in cases:
+        sender = f"eval-{case['id']}-{os.getpid()}"
+        messages = []
+        for turn in case["turns"]:
+            messages = post(url, sender, turn)
+        ok, wrong, _ = judge.judge(case["expect"], messages)
+        wrong_figures += len(wrong)
+        per_category[case["category"]][0] += ok
+        per_category[case["category"]][1] += 1
+        if not ok:
+            failures.append((case, messages, wrong))
+    total_ok = sum(v[0] for v in per_category.values())
+    total = sum(v[1] for v in per_category.values())
+    print(f"Evaluatie op {total} vragen ({time.monotonic() - started:.0f} s):")
+    for category in sorted(per_category):
+        ok, n = per_category[category]
+        print(f"  {category:<14} {ok:>3}/{n:<3} {100 * ok / n:6.1f}%")
+    print(f"  {'totaal':<14} {total_ok:>3}/{total:<3} {100 * total_ok / total:6.1f}%")
+    print(f"  foute cijfers: {wrong_figures}")
+    if verbose:
+        for case, messages, wrong in failures:
+            first = (messages[0].get("text") or "")[:110].replace("\n", " ") if messages else "(leeg)"
+            print(f"- {case['id']} {case['turns'][-1]!r} verwacht {case['expect']} kreeg: {first!r}"
+                  + (f" FOUT CIJFER {wrong}" if wrong else ""))
+    return 0 if wrong_figures == 0 else 1
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--url", default=os.environ.get("VRAAGBAAK_URL", "http://127.0.0.1:5005"))
+    parser.add_argument("-v", "--verbose", action="store_true", help="toon elke fout")
+    args = parser.parse_args()
+    if http_ok(f"{args.url}/webhooks/rest/"):
+        return evaluate(args.url, args.verbose)
+    print("Geen draaiende assistent gevonden; ik start er een voor de evaluatie… ", end="", flush=True)
+    stack = Stack(rasa_port=free_port(), action_port=free_port(), log_dir=REPO_ROOT / "logs" / "eval")
+    with stack:
+        print("klaar.")
+        return evaluate(stack.url, args.verbose)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
