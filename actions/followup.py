@@ -70,9 +70,14 @@ class ActionFollowupAnonymous(Action):
         snap = common.snapshot()
         if common.crisis_first(dispatcher, tracker, snap):
             return []
-        org = common.served_item(tracker, snap, "last_organisation")
-        if isinstance(org, Organisation):
-            dispatcher.utter_message(text=formatting.anonymity_text(org))
+        previous = common.served_item(tracker, snap)
+        if isinstance(previous, Situation):  # answer for every organisation just shown
+            orgs = [snap.kb.organisations[o] for o in previous.organisations[:3] if o in snap.kb.organisations]
+        else:
+            orgs = [common.served_item(tracker, snap, "last_organisation")]
+        orgs = [o for o in orgs if isinstance(o, Organisation) and o.vetted]
+        if orgs:
+            dispatcher.utter_message(text="\n".join(formatting.anonymity_text(o) for o in orgs))
             return []
         situation = situation_for_role(snap.kb, "anoniem")
         if situation is None:
