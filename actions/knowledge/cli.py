@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import List, Optional
 
-from actions.knowledge.loader import ERROR, WARNING, load
+from actions.knowledge.loader import ERROR, WARNING, Problem, load
 from actions.knowledge.store import KNOWLEDGE_DIR, KnowledgeError, KnowledgeStore
 
 
@@ -21,6 +21,8 @@ def cmd_check(args) -> int:
     kb, problems = load(Path(args.dir))
     errors = [p for p in problems if p.severity == ERROR]
     warnings = [p for p in problems if p.severity == WARNING]
+    if not errors:
+        warnings += duplicate_questions(kb)
     for problem in errors + warnings:
         print(problem)
     served = len(kb.vetted_entries()) + sum(o.vetted for o in kb.organisations.values())
@@ -31,6 +33,29 @@ def cmd_check(args) -> int:
         return 1
     print(f"In orde ({len(warnings)} waarschuwing(en)).")
     return 0
+
+
+def duplicate_questions(kb) -> List[Problem]:
+    """Example questions of different items that mean the same to the search (same lemmas)."""
+    from actions.knowledge.text import TextProcessor
+
+    text = TextProcessor(kb.synonyms)
+    owners = {}
+    problems = []
+    items = [i for i in list(kb.entries.values()) + list(kb.organisations.values())
+             + list(kb.situations.values()) if i.vetted]
+    for item in items:
+        for question in item.questions:
+            key = frozenset(text.terms(question))
+            other = owners.setdefault(key, (item, question))
+            same = other[0] is item or (getattr(other[0], "group", None) and
+                                        getattr(other[0], "group", None) == getattr(item, "group", None))
+            if not same:
+                problems.append(Problem(
+                    WARNING, item.file, item.line, item.id,
+                    f"De vraag '{question}' betekent voor de zoekfunctie hetzelfde als '{other[1]}' van {other[0].id}.",
+                    "Maak de vraag specifieker, zodat duidelijk is welk item antwoordt."))
+    return problems
 
 
 def cmd_ask(args) -> int:

@@ -35,11 +35,8 @@ def answer_texts(kb: KnowledgeBase, entry: Entry) -> List[str]:
     versions = kb.same_question(entry)
     if len(versions) <= 1:
         return [entry_text(kb, entry)]
-    newest, *older = versions
-    texts = [entry_text(kb, newest)]
-    for old in older:
-        texts.append(f"Een ouder cijfer over dezelfde vraag:\n{entry_text(kb, old)}")
-    return texts
+    newest, previous = versions[0], versions[1]  # the newest, then one older figure for comparison
+    return [entry_text(kb, newest), f"Een ouder cijfer over dezelfde vraag:\n{entry_text(kb, previous)}"]
 
 
 def source_details(kb: KnowledgeBase, item) -> str:

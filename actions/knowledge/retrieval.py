@@ -92,7 +92,9 @@ class Retriever:
                 add(situation, [situation.title], 0.8)
                 self.items.append(situation)
 
-        self.populations = {e.population for e in kb.entries.values() if e.population}
+        # Groups a figure can be about. "kinderen" is left out: it is part of the topic's
+        # own name ("seksueel geweld tegen kinderen") and does not set figures apart.
+        self.populations = {e.population for e in kb.entries.values() if e.population} - {"kinderen"}
         self.forms = {e.form for e in kb.entries.values() if e.form}
         self._doc_item = np.array(doc_item)
         self._doc_weight = np.array(doc_weight)
@@ -178,7 +180,7 @@ class Retriever:
 
     def _adjust(self, item, score, named, prefer, related):
         why = []
-        if isinstance(item, Entry):
+        if isinstance(item, Entry) and item.kind == "figure":
             if named["population"]:
                 if item.population in named["population"]:
                     score += 0.05
@@ -188,6 +190,7 @@ class Retriever:
             elif item.population in {"jongens", "meisjes"}:
                 score *= 0.8  # a boys/girls figure for a question about everyone
                 why.append("alleen jongens/meisjes")
+        if isinstance(item, Entry):
             if named["topic"] and item.topic in MAIN_TOPICS and item.topic not in named["topic"]:
                 score *= MISMATCH_FACTOR
                 why.append("ander onderwerp")
