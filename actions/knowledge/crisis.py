@@ -31,7 +31,10 @@ class CrisisDetector:
         """The crisis rule this message triggers, or None."""
         if not text:
             return None
-        forms = (_plain(text), normalise(text))
+        norm = normalise(text)
+        # A doubled last letter is a common slip on a phone ("wegg", "slaatt").
+        squeezed = re.sub(r"(\w)\1\b", r"\1", norm)
+        forms = (_plain(text), norm, squeezed)
         for rule, include, exclude in self._rules:
             if any(p.search(f) for p in include for f in forms) and not any(
                 p.search(f) for p in exclude for f in forms
