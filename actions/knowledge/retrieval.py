@@ -45,6 +45,14 @@ class Decision:
         return self.matches[0] if self.matches else None
 
 
+# Words for young people that do not set figures apart from each other.
+_FAMILIES = {"jongeren": "minderjarig", "minderjarigen": "minderjarig", "kinderen": "minderjarig"}
+
+
+def _family(population: Optional[str]) -> Optional[str]:
+    return _FAMILIES.get(population, population)
+
+
 def _item_kind(item) -> str:
     if isinstance(item, Entry):
         return "entry"
@@ -94,7 +102,7 @@ class Retriever:
 
         # Groups a figure can be about. "kinderen" is left out: it is part of the topic's
         # own name ("seksueel geweld tegen kinderen") and does not set figures apart.
-        self.populations = {e.population for e in kb.entries.values() if e.population} - {"kinderen"}
+        self.populations = ({e.population for e in kb.entries.values() if e.population} | {"jongeren"}) - {"kinderen"}
         self.forms = {e.form for e in kb.entries.values() if e.form}
         self._doc_item = np.array(doc_item)
         self._doc_weight = np.array(doc_weight)
@@ -182,7 +190,7 @@ class Retriever:
         why = []
         if isinstance(item, Entry) and item.kind == "figure":
             if named["population"]:
-                if item.population in named["population"]:
+                if _family(item.population) in {_family(p) for p in named["population"]}:
                     score += 0.05
                 else:
                     score *= MISMATCH_FACTOR
