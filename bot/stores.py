@@ -5,7 +5,8 @@ memory and are dropped after `max_idle_minutes` without a message, matching the 
 expiry in the domain. Nothing is written to disk.
 
 RedactingSQLTrackerStore is for the production profile (several Rasa servers sharing one
-PostgreSQL database): user text is redacted before it is written.
+PostgreSQL database): user text is redacted before it is written. ReportingRedisLockStore
+is Rasa's Redis lock store with a clear error in the log when Redis is gone.
 """
 from __future__ import annotations
 
@@ -17,8 +18,10 @@ from typing import Any, Dict, Iterable, Optional, Text
 import sqlalchemy as sa
 import sqlalchemy.orm  # noqa: F401  (sa.orm.session)
 from rasa.core.brokers.broker import EventBroker
+from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore, create_engine_kwargs
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
+from rasa.utils.endpoints import EndpointConfig
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -115,3 +118,32 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                     data=json.dumps(data),
                 ))
             session.commit()
+
+
+class ReportingRedisLockStore(RedisLockStore):
+    """Rasa's Redis lock store, with a clear log line when Redis cannot be reached.
+
+    Without a lock no message is processed (two servers must never work on the same
+    conversation at once); the channel then answers with the help numbers
+    (settings.yml: technical_problem_text). Rasa itself only raises `LockError`; this
+    class logs which service is missing. Options as for `type: redis` (url, port,
+    password, db, key_prefix, socket_timeout, use_ssl, ...).
+    """
+
+    def __init__(self, endpoint_config: Optional[EndpointConfig] = None, **kwargs: Any) -> None:
+        if endpoint_config is not None:
+            kwargs = {**endpoint_config.kwargs, **kwargs}
+            kwargs.setdefault("host", endpoint_config.url or "localhost")
+        kwargs.pop("type", None)
+        super().__init__(**kwargs)
+        self._address = f"{kwargs.get('host', 'localhost')}:{kwargs.get('port', 6379)}"
+
+    def issue_ticket(self, conversation_id: Text, lock_lifetime: float = LOCK_LIFETIME) -> int:
+        try:
+            return super().issue_ticket(conversation_id, lock_lifetime)
+        except LockError as error:
+            cause = error.__context__ or error
+            logger.error("Lock store (Redis op %s) niet bereikbaar: %s: %s. Berichten krijgen het "
+                         "antwoord met hulpnummers tot Redis terug is.", self._address,
+                         type(cause).__name__, str(cause).splitlines()[0][:200] if str(cause) else "")
+            raise
