@@ -119,6 +119,13 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
                 ))
             session.commit()
 
+    def forget(self, sender_id: Text) -> None:
+        """Delete one conversation at once, all its sessions (the chat page's 'wis gesprek')."""
+        with self.session_scope() as session:
+            session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete(
+                synchronize_session=False)
+            session.commit()
+
 
 class ReportingRedisLockStore(RedisLockStore):
     """Rasa's Redis lock store, with a clear log line when Redis cannot be reached.

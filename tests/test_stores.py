@@ -137,3 +137,12 @@ def test_sql_store_appends_only_new_events(sql_store):
 def test_sql_errors_in_logs_hide_parameters(sql_store):
     store, _ = sql_store
     assert store.engine.hide_parameters
+
+
+def test_sql_store_forget(sql_store):
+    store, path = sql_store
+    run(store.save(conversation("weg")))
+    run(store.save(conversation("blijft")))
+    store.forget("weg")
+    assert {row[0] for row in stored_rows(path)} == {"blijft"}
+    assert run(store.retrieve("weg")) is None

@@ -1,0 +1,137 @@
+"""Faults in the default profile, end to end: what does a user get?
+
+- the action server is down (and comes back);
+- a knowledge file becomes invalid while the assistant runs.
+
+PostgreSQL and Redis outages (production profile) are in tests/test_scale_out.py.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO_ROOT, free_port
+from test_scale_out import BOYS_QUESTION, GIRLS_FOLLOWUP, expected_followup, post, texts
+
+pytestmark = pytest.mark.slow
+
+MARK = "STORINGSMARKER"
+
+
+def post_website(port: int, message: str, sender: str):
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/webhooks/website/message",
+        data=json.dumps({"sender": sender, "message": message}).encode(),
+        headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as reply:
+            return reply.status, json.loads(reply.read())
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8", "replace")
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory):
+    """The default profile on a copy of knowledge/ that the tests may break."""
+    from bot.serve import DEFAULT_MODEL, Stack
+
+    if not DEFAULT_MODEL.exists():
+        pytest.fail("Geen getraind model: draai eerst `make train`.")
+    knowledge = tmp_path_factory.mktemp("kennis") / "knowledge"
+    shutil.copytree(REPO_ROOT / "knowledge", knowledge)
+    log_dir = tmp_path_factory.mktemp("logs-storingen")
+    running = Stack(rasa_port=free_port(), action_port=free_port(), log_dir=log_dir,
+                    env={"VRAAGBAAK_KNOWLEDGE_DIR": str(knowledge)})
+    with running:
+        running.knowledge = knowledge
+        yield running
+
+
+def action_process(stack):
+    return next(p for p in stack.processes if p.name == "acties")
+
+
+def restart_actions(stack) -> None:
+    from bot.serve import Process, action_server_command
+
+    old = action_process(stack)
+    stack.processes.remove(old)
+    stack.processes.insert(0, Process("acties", action_server_command(stack.action_port),
+                                      stack.log_dir / f"action-server-{stack.action_port}.log", stack.env))
+
+
+def test_action_server_down_gives_help_numbers_and_recovers(stack):
+    from bot import settings
+
+    help_reply = [settings.text("technical_problem_text")]
+    _, normal = post(stack.rasa_port, BOYS_QUESTION, "actie-normaal")
+    assert normal and texts(normal) != help_reply
+
+    action_process(stack).stop()
+    began = time.monotonic()
+    status, reply = post(stack.rasa_port, f"{BOYS_QUESTION} {MARK}", "actie-weg")
+    seconds = time.monotonic() - began
+    assert status == 200 and texts(reply) == help_reply
+    assert seconds < 10
+    status, web = post_website(stack.rasa_port, f"{BOYS_QUESTION} {MARK}", "actie-weg-web")
+    assert status == 200 and [m["text"] for m in web["messages"]] == help_reply
+    for text in texts(reply) + [m["text"] for m in web["messages"]]:
+        assert "Traceback" not in text and "Exception" not in text
+    # something that needs no action (a response from the domain) still works normally
+    status, greeting = post(stack.rasa_port, "hallo", "actie-weg-groet")
+    assert status == 200 and greeting
+
+    restart_actions(stack)
+    restarted = time.monotonic()
+    recovered = None
+    while time.monotonic() - restarted < 120:
+        status, again = post(stack.rasa_port, BOYS_QUESTION, "actie-terug")
+        if status == 200 and texts(again) == texts(normal):
+            recovered = time.monotonic() - restarted
+            break
+        time.sleep(0.25)
+    print(f"\n[actieserver] antwoord zonder actieserver in {seconds:.2f} s: {texts(reply)}; "
+          f"weer normaal {recovered:.1f} s na herstart (inclusief opstarten)")
+    assert recovered is not None
+    # the conversation that saw the fault goes on normally
+    status, followup = post(stack.rasa_port, BOYS_QUESTION, "actie-weg")
+    assert status == 200 and texts(followup) == texts(normal)
+    status, followup = post(stack.rasa_port, GIRLS_FOLLOWUP, "actie-weg")
+    assert texts(followup) == expected_followup(texts(normal), "meisjes")
+
+
+def test_invalid_knowledge_file_keeps_last_good_version(stack):
+    sender = "kennis-kapot"
+    _, before = post(stack.rasa_port, BOYS_QUESTION, sender)
+    target = stack.knowledge / "seksueel_geweld.yml"
+    good = target.read_text(encoding="utf-8")
+    target.write_text(good + "\n  - id: [kapot\n    tekst: : :\n", encoding="utf-8")
+    time.sleep(1.5)  # the store looks at modification times at most once a second
+    try:
+        for message in (BOYS_QUESTION, GIRLS_FOLLOWUP):
+            status, reply = post(stack.rasa_port, message, sender)
+            assert status == 200
+        assert texts(post(stack.rasa_port, BOYS_QUESTION, sender)[1]) == texts(before)
+        assert texts(reply) == expected_followup(texts(before), "meisjes")
+        action_log = (stack.log_dir / f"action-server-{stack.action_port}.log").read_text(errors="replace")
+        assert "Wijziging in knowledge/ geweigerd; de laatste goede versie blijft actief." in action_log
+        assert "Kennisbank niet geladen: " in action_log
+    finally:
+        target.write_text(good + "\n# hersteld\n", encoding="utf-8")
+    time.sleep(1.5)
+    assert texts(post(stack.rasa_port, BOYS_QUESTION, sender)[1]) == texts(before)
+    action_log = (stack.log_dir / f"action-server-{stack.action_port}.log").read_text(errors="replace")
+    assert "Kennisbank opnieuw geladen" in action_log
+
+
+def test_faults_leave_no_user_text_in_logs(stack):
+    for path in stack.log_dir.glob("*.log"):
+        log = path.read_text(errors="replace")
+        for secret in (MARK, BOYS_QUESTION, "actie-weg", "kennis-kapot"):
+            assert secret not in log, f"{secret!r} staat in {path.name}"
