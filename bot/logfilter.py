@@ -16,6 +16,10 @@ lock error names the conversation. `install()` makes every record of every logge
 - runs `bot.redaction.redact` over the message and traceback text;
 - blanks the client address of Sanic access records.
 
+Python warnings (printed to stderr, not through logging) are cleaned too: Rasa warns
+with the user's own words when a message starts with "/" but is no valid
+"/intent{...}"; such warnings are replaced by a fixed text.
+
 `bot.launcher` calls `install()` before Rasa is imported.
 """
 from __future__ import annotations
@@ -24,6 +28,7 @@ import logging
 import os
 import re
 import traceback
+import warnings
 
 from bot.redaction import redact
 
@@ -41,6 +46,25 @@ _QUIET_DEBUG = (
 )
 _installed = False
 _original_call_handlers = logging.Logger.callHandlers
+_original_showwarning = warnings.showwarning
+
+# Rasa warns with the user's own words when a message starts with "/" (it is read as
+# "/intent{entities}", like the buttons' payloads) but does not parse.
+_USER_TEXT_WARNINGS = re.compile(
+    r"Failed to parse arguments in line|Failed to parse intent|Invalid entity specification|"
+    r"Parsed an intent '|Parsed an entity '|Continuing without"
+)
+_USER_TEXT_WARNING_REPLACEMENT = (
+    "Een bericht dat met '/' begint kon niet als intent worden gelezen en is als gewone "
+    "tekst behandeld (tekst weggelaten uit de log).")
+
+
+def clean_warning(message) -> str:
+    """The text of a Python warning without user text or personal data."""
+    text = str(message)
+    if _USER_TEXT_WARNINGS.search(text):
+        return _USER_TEXT_WARNING_REPLACEMENT
+    return scrub(text)
 
 
 def scrub(text: str) -> str:
@@ -62,7 +86,8 @@ def clean_record(record: logging.LogRecord, keep_debug: bool = False) -> bool:
                 and record.name.startswith(_QUIET_DEBUG)):
             return False
         message = record.getMessage()
-        cleaned = scrub(message)
+        cleaned = (_USER_TEXT_WARNING_REPLACEMENT if _USER_TEXT_WARNINGS.search(message)
+                   else scrub(message))
         if cleaned != message:
             record.msg, record.args = cleaned, None
         if record.exc_info and record.exc_info[0] is not None and not getattr(record, "_scrubbed", False):
@@ -94,11 +119,20 @@ def install() -> None:
         if clean_record(record, keep_debug):
             _original_call_handlers(self, record)
 
+    def show_warning(message, category, filename, lineno, file=None, line=None):
+        try:
+            message = clean_warning(message)
+        except Exception:
+            message = "(waarschuwing niet leesbaar)"
+        _original_showwarning(message, category, filename, lineno, file, line)
+
     logging.Logger.callHandlers = call_handlers
+    warnings.showwarning = show_warning
 
 
 def uninstall() -> None:
     """Undo `install()` (for tests)."""
     global _installed
     logging.Logger.callHandlers = _original_call_handlers
+    warnings.showwarning = _original_showwarning
     _installed = False

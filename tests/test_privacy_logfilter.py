@@ -70,3 +70,15 @@ def test_launcher_installs_the_filter():
 
     source = (REPO_ROOT / "bot" / "launcher.py").read_text()
     assert source.index("_install_log_filter()") < source.index("import rasa")
+
+
+def test_rasa_warnings_with_user_text_are_replaced(log_lines):
+    import warnings
+
+    assert warnings.showwarning is not logfilter._original_showwarning  # installed
+    for text in ("Failed to parse arguments in line '/kapot{ geheim-bericht'. Continuing without x",
+                 "Parsed an intent 'geheim-intent' which is not defined in the domain.",
+                 "Invalid entity specification: geheim. Assuming no entities."):
+        cleaned = logfilter.clean_warning(UserWarning(text))
+        assert "geheim" not in cleaned and "tekst weggelaten" in cleaned
+    assert logfilter.clean_warning("Iets anders: mail kim@example.nl") == "Iets anders: mail [E-MAIL]"

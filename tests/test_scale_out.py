@@ -421,10 +421,23 @@ def test_redis_outage_and_recovery(production):
     assert "Lock store (Redis op 127.0.0.1:" in _server_logs(production)
 
 
+def test_conversation_goes_on_when_one_rasa_server_stops(production):
+    """A load balancer sends the next turn to the server that is left: nothing is lost."""
+    a, b = production.ports
+    sender = "schaal-een-server-weg"
+    _, first = post(a, BOYS_QUESTION, sender)
+    production.servers[0].stop()
+    began = time.monotonic()
+    status, second = post(b, GIRLS_FOLLOWUP, sender)
+    print(f"\n[rasa-server weg] antwoord van de andere server in {time.monotonic() - began:.2f} s")
+    assert status == 200 and texts(second) == expected_followup(texts(first), "meisjes")
+
+
 def test_no_user_text_in_production_logs(production):
     """After everything above: no message text, sender id or personal data in any log."""
     logs = {p.name: p.read_text(errors="replace") for p in production.log_dir.glob("*.log")}
     assert logs
     for name, log in logs.items():
-        for secret in PRIVATE_PARTS + (BOYS_QUESTION, "schaal-gesprek-privacy", "schaal-gesprek-1"):
+        for secret in PRIVATE_PARTS + (BOYS_QUESTION, "schaal-gesprek-privacy", "schaal-gesprek-1",
+                                       "schaal-een-server-weg", "storing-postgres", "storing-redis"):
             assert secret not in log, f"{secret!r} staat in {name}"
