@@ -28,7 +28,7 @@ from typing import Callable, Dict, List, Optional
 
 import yaml
 
-from bench.procs import Managed, run_to_end, tail
+from bench.procs import Managed, OtherCpu, run_to_end, tail
 
 PYTHON = sys.executable
 
@@ -68,6 +68,7 @@ class Training:
     seconds: Optional[float]
     cached: bool = False
     note: str = ""
+    other_cpu_fraction: Optional[float] = None  # CPU other work used meanwhile (0..1)
 
 
 @dataclass
@@ -118,17 +119,22 @@ class Reference:
         return data.get("rasa") == self.rasa_version and all(
             (self.cache / f).is_file() for f in self.CACHED_FILES)
 
+    def needs_training(self) -> bool:
+        return self.retrain or not self._cache_ok()
+
     def train(self, say: Callable[..., None]) -> Training:
         self.project.mkdir(parents=True, exist_ok=True)
-        if self._cache_ok() and not self.retrain:
+        if not self.needs_training():
             meta = json.loads((self.cache / "meta.json").read_text())
             for f in self.CACHED_FILES:
                 shutil.copy2(self.cache / f, self.project / f)
             say(f"Referentiebot: getraind model uit de cache ({self.cache.relative_to(self.root)}/)")
             return Training(meta.get("train_s"), cached=True,
-                            note=f"trained on {meta.get('date', '?')} and cached")
+                            note=f"trained on {meta.get('date', '?')} and cached",
+                            other_cpu_fraction=meta.get("other_cpu_fraction"))
         say("Referentiebot trainen (rasa init --no-prompt, een paar minuten)… ", end=True)
         log = self.logs / "reference-train.log"
+        other_cpu = OtherCpu()
         rc, seconds = run_to_end(
             "reference-train",
             [PYTHON, "-m", "rasa", "init", "--no-prompt", "--init-dir", str(self.project)],
@@ -139,6 +145,7 @@ class Reference:
             say("MISLUKT")
             raise BenchError(f"rasa init failed (exit {rc}); log: {log}\n{tail(log)}")
         say(f"klaar in {seconds:.0f} s")
+        other = other_cpu.fraction()
         shutil.copy2(models[-1], self.project / "model.tar.gz")
         self.cache.mkdir(parents=True, exist_ok=True)
         for f in self.CACHED_FILES:
@@ -148,8 +155,9 @@ class Reference:
             "train_s": round(seconds, 2),
             "date": datetime.now(timezone.utc).strftime("%Y-%m-%d"),
             "python": sys.version.split()[0],
+            "other_cpu_fraction": other,
         }, indent=2) + "\n")
-        return Training(seconds)
+        return Training(seconds, other_cpu_fraction=other)
 
     def serve(self, free_port: Callable[[], int]) -> Served:
         port = free_port()
@@ -205,6 +213,7 @@ class Vraagbaak:
         out = self.tmp / "vraagbaak-model"
         log = self.logs / "vraagbaak-train.log"
         say("Vraagbaak trainen (commando van make train, geforceerd, lege cache)… ", end=True)
+        other_cpu = OtherCpu()
         rc, seconds = run_to_end(
             "vraagbaak-train",
             [PYTHON, "-m", "rasa", *self.TRAIN_ARGS, "--out", str(out), "--force"],
@@ -214,7 +223,7 @@ class Vraagbaak:
             say("MISLUKT")
             raise BenchError(f"training Vraagbaak failed (exit {rc}); log: {log}\n{tail(log)}")
         say(f"klaar in {seconds:.0f} s")
-        return Training(seconds)
+        return Training(seconds, other_cpu_fraction=other_cpu.fraction())
 
     def _endpoints(self, action_port: int) -> Path:
         """bot/endpoints.yml with the action endpoint on the benchmark's action server."""

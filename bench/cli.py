@@ -12,11 +12,12 @@ import argparse
 import asyncio
 import json
 import tempfile
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import List, Optional
 
-from bench import load, report
+from bench import load, procs, report
 from bench.bots import BenchError, Reference, Served, Training, Vraagbaak
 from bench.messages import CONVERSATIONS
 from bench.procs import RssSampler, free_port, install_signal_handlers, stop_all, tail
@@ -59,6 +60,9 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
                    help="serve this Vraagbaak model instead of models/vraagbaak.tar.gz")
     p.add_argument("--start-timeout", type=float, default=300.0, metavar="S",
                    help="give up on a server that has not answered after S seconds (default 300)")
+    p.add_argument("--wait-quiet", type=float, default=0.0, metavar="S",
+                   help="before each bot, wait up to S seconds until other processes use less "
+                        "than 25%% of the CPU (default 0: measure at once, with a warning)")
     p.add_argument("--no-write", action="store_true", help="do not write docs/benchmarks.md")
     p.add_argument("--doc", type=Path, default=ROOT / "docs" / "benchmarks.md",
                    help=argparse.SUPPRESS)
@@ -106,19 +110,28 @@ async def _measure_async(bot, served: Served, sampler: RssSampler, args) -> dict
     }
 
 
-def load_average() -> Optional[float]:
-    """The 1-minute load average: other work on the machine slows every figure."""
-    try:
-        return float(Path("/proc/loadavg").read_text().split()[0])
-    except (OSError, ValueError, IndexError):
-        return None
+def quiet_check(args) -> Optional[float]:
+    """How busy the machine is (0..1) before a step; waits for quiet with --wait-quiet and
+    warns when other work keeps the CPU busy."""
+    busy = procs.machine_busy_fraction(1.0)
+    if busy is not None and busy > 0.25 and args.wait_quiet > 0:
+        say(f"Wachten tot de machine rustiger is (nu {busy:.0%} bezet, hooguit "
+            f"{args.wait_quiet:.0f} s)… ", end=True)
+        end = time.monotonic() + args.wait_quiet
+        while busy is not None and busy > 0.25 and time.monotonic() < end:
+            time.sleep(4)
+            busy = procs.machine_busy_fraction(1.0)
+        say(f"{busy:.0%} bezet" if busy is not None else "onbekend")
+    if busy is not None and busy > 0.25:
+        say(f"Let op: andere processen gebruiken nu {busy:.0%} van de CPU; "
+            f"de cijfers worden trager.")
+    return busy
 
 
 def measure(bot, args) -> dict:
     """Start `bot`, wait for its first answer, run both scenarios, stop it."""
-    busy = load_average()
-    if busy is not None and busy > 0.5:
-        say(f"Let op: de machine is al bezig (belasting {busy:.1f}); de cijfers worden trager.")
+    busy = quiet_check(args)
+    other_cpu = procs.OtherCpu()
     say(f"{bot.label} starten… ", end=True)
     served = bot.serve(free_port)
     sampler = RssSampler(interval_s=0.1)
@@ -127,14 +140,19 @@ def measure(bot, args) -> dict:
     try:
         with sampler:
             result = asyncio.run(_measure_async(bot, served, sampler, args))
+        # CPU of everything else on the machine while this bot was measured
+        result["other_cpu_fraction"] = other_cpu.fraction([p.pid for p in served.roles.values()])
     finally:
         served.stop()
-    result["load_average_before"] = busy
+    result["busy_before_start"] = busy
     result["rss_peak"] = dict(sampler.peak)
     result["rss_peak_total"] = sampler.peak_total
     result["rss_samples"] = sampler.samples
     parts = ", ".join(f"{role} {peak / report.MB:.0f} MB" for role, peak in sampler.peak.items())
     say(f"  piekgeheugen: {parts}")
+    other = result.get("other_cpu_fraction")
+    if other is not None and other > 0.10:
+        say(f"  Let op: andere processen gebruikten {other:.0%} van de CPU tijdens deze meting.")
     return result
 
 
@@ -165,9 +183,14 @@ def main(argv: Optional[List[str]] = None) -> int:
                 if problem:
                     raise BenchError(f"Vraagbaak cannot be served: {problem}")
 
-            ref_train = reference.train(say) if want_ref else None
+            ref_train: Optional[Training] = None
+            if want_ref:
+                if reference.needs_training():
+                    quiet_check(args)
+                ref_train = reference.train(say)
             vb_train: Optional[Training] = None
             if want_vb and not args.skip_train:
+                quiet_check(args)
                 vb_train = vraagbaak.train(say)
 
             if want_ref:
@@ -187,10 +210,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     finally:
         stop_all()
 
-    report.print_summary(results)
     out_json = ROOT / ".build" / "bench" / "last-run.json"
     out_json.write_text(json.dumps(results, indent=2, default=str) + "\n")
     (logs / "results.json").write_text(out_json.read_text())
+    report.print_summary(results)
     complete = want_ref and want_vb and not args.skip_train
     if args.no_write:
         say(f"Resultaten: {rel(out_json)} (docs niet bijgewerkt: --no-write)")

@@ -14,7 +14,7 @@ import subprocess
 import threading
 import time
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence, Tuple
 
 try:  # psutil is optional: /proc is read directly when it is not installed
     import psutil  # type: ignore
@@ -127,11 +127,16 @@ def stop_all() -> None:
 
 
 def install_signal_handlers() -> None:
-    """Turn SIGTERM and SIGHUP into KeyboardInterrupt, so the same clean-up runs as for Ctrl-C."""
+    """Ctrl-C raises KeyboardInterrupt even where the parent ignored SIGINT (a background job),
+    and SIGTERM and SIGHUP do the same, so one clean-up path stops every child."""
 
     def handler(signum, _frame):
         raise KeyboardInterrupt(f"signal {signum}")
 
+    try:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    except (ValueError, OSError):  # pragma: no cover - not in the main thread
+        pass
     for sig in (signal.SIGTERM, signal.SIGHUP):
         try:
             signal.signal(sig, handler)
@@ -145,6 +150,91 @@ def run_to_end(name: str, cmd: Sequence[str], *, cwd: Path, env: Dict[str, str],
     proc = Managed(name, cmd, cwd=cwd, env=env, log_path=log_path).start()
     rc = proc.wait()
     return rc, time.perf_counter() - (proc.started_at or 0.0)
+
+
+# ---------------------------------------------------------------------------------------------
+# CPU: how much of the machine other work used while a bot was measured
+
+CLK_TCK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def machine_cpu_jiffies() -> Tuple[int, int]:
+    """(busy, total) jiffies of all cores together since boot, from /proc/stat."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    # user nice system idle iowait irq softirq steal (guest time is already in user)
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)
+    total = sum(fields[:8])
+    return total - idle, total
+
+
+def machine_busy_fraction(seconds: float = 1.0) -> Optional[float]:
+    """Share of all cores busy during the next `seconds` (0..1), or None without /proc."""
+    try:
+        busy0, total0 = machine_cpu_jiffies()
+        time.sleep(seconds)
+        busy1, total1 = machine_cpu_jiffies()
+    except (OSError, ValueError, IndexError):
+        return None
+    return (busy1 - busy0) / (total1 - total0) if total1 > total0 else None
+
+
+def _proc_cpu_jiffies(pid: int) -> int:
+    """utime + stime of a process plus those of its children it waited for."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            stat = f.read().decode(errors="replace")
+    except OSError:
+        return 0
+    fields = stat[stat.rfind(")") + 2:].split()
+    try:  # fields 14-17 of stat(5); here counted from field 3
+        return sum(int(x) for x in fields[11:15])
+    except (ValueError, IndexError):
+        return 0
+
+
+def tree_cpu_jiffies(root_pid: int) -> int:
+    children = _children_map()
+    total, stack, seen = 0, [root_pid], set()
+    while stack:
+        pid = stack.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        total += _proc_cpu_jiffies(pid)
+        stack.extend(children.get(pid, ()))
+    return total
+
+
+def own_cpu_jiffies() -> int:
+    """CPU of this process and of the children it has already waited for."""
+    t = os.times()
+    return int((t.user + t.system + t.children_user + t.children_system) * CLK_TCK)
+
+
+class OtherCpu:
+    """Measures the share of the machine's CPU used by *other* work between its creation and
+    `fraction()`: all busy time minus this process, its finished children and `running`
+    process trees (the servers under test, which have not been waited for yet)."""
+
+    def __init__(self) -> None:
+        try:
+            self.busy0, self.total0 = machine_cpu_jiffies()
+        except (OSError, ValueError, IndexError):
+            self.busy0 = self.total0 = None
+        self.own0 = own_cpu_jiffies()
+
+    def fraction(self, running: Sequence[int] = ()) -> Optional[float]:
+        if self.total0 is None:
+            return None
+        try:
+            busy1, total1 = machine_cpu_jiffies()
+        except (OSError, ValueError, IndexError):
+            return None
+        if total1 <= self.total0:
+            return None
+        ours = (own_cpu_jiffies() - self.own0) + sum(tree_cpu_jiffies(p) for p in running)
+        return max(0.0, ((busy1 - self.busy0) - ours) / (total1 - self.total0))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -218,6 +308,7 @@ class RssSampler:
         self.last: Dict[str, int] = {}
         self.peak_total = 0
         self.samples = 0
+        self._children: Optional[Dict[int, List[int]]] = None
         self._stop = threading.Event()
         self._thread: Optional[threading.Thread] = None
 
@@ -226,7 +317,12 @@ class RssSampler:
         self.peak.setdefault(name, 0)
 
     def sample_once(self) -> None:
-        children = None if psutil is not None else _children_map()
+        children = None
+        if psutil is None:
+            # the servers rarely start new processes: walk /proc for the tree once a second
+            if self._children is None or self.samples % 10 == 0:
+                self._children = _children_map()
+            children = self._children
         total = 0
         for name, pid in list(self.roots.items()):
             rss = tree_rss_bytes(pid, children)

@@ -6,6 +6,7 @@ import os
 import platform
 import subprocess
 import sys
+import textwrap
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import List, Optional, Tuple
@@ -187,9 +188,12 @@ def targets(results: dict) -> List[Tuple[str, str, str]]:
     return out
 
 
-def _table(header: Tuple[str, ...], body: List[Tuple[str, ...]]) -> List[str]:
+def _table(header: Tuple[str, ...], body: List[Tuple[str, ...]],
+           align: Optional[str] = None) -> List[str]:
+    """A Markdown table; `align` has one letter per column: l(eft) or r(ight)."""
+    align = align or "l" + "r" * (len(header) - 1)
     lines = ["| " + " | ".join(header) + " |",
-             "|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|"]
+             "|" + "|".join("---:" if a == "r" else "---" for a in align) + "|"]
     lines += ["| " + " | ".join(row) + " |" for row in body]
     return lines
 
@@ -226,17 +230,25 @@ def render_block(results: dict) -> str:
         lines.append(f"- The reference's training time is from its cached model "
                      f"({ref_train.get('note', '')}); `python -m bench --retrain-reference` "
                      f"measures it again.")
-    loads = [(label, _get(results, key, "load_average_before"))
-             for label, key in (("reference", "reference"), ("Vraagbaak", "vraagbaak"))]
-    lines.append("- 1-minute load average just before each bot was started (other work on the "
-                 "machine slows every figure): " + ", ".join(
-                     f"{label} {_num(v, 2)}" for label, v in loads) + ".")
+    def pct(*path) -> str:
+        v = _get(results, *path)
+        return "–" if v is None else f"{v:.0%}"
+
+    lines.append("- CPU used by other work on the machine (from /proc/stat, minus the bench and "
+                 "its servers; more than a few % makes the figures slower): while serving, "
+                 f"reference {pct('reference', 'other_cpu_fraction')}, Vraagbaak "
+                 f"{pct('vraagbaak', 'other_cpu_fraction')}; while training, reference "
+                 f"{pct('reference', 'train', 'other_cpu_fraction')}, Vraagbaak "
+                 f"{pct('vraagbaak', 'train', 'other_cpu_fraction')}.")
     for note in results.get("notes", []):
         lines.append(f"- {note}")
+    lines = [textwrap.fill(line, 100, subsequent_indent="  ", break_long_words=False,
+                           break_on_hyphens=False) if line.startswith("- ") else line
+             for line in lines]
     lines += ["", *_table(("Metric", "Reference (rasa init)", "Vraagbaak", "Vraagbaak / reference"),
                           rows(results)),
               "", "### Targets", "",
-              *_table(("Target", "Measured", "Result"), targets(results)), "", END]
+              *_table(("Target", "Measured", "Result"), targets(results), "lrl"), "", END]
     return "\n".join(lines)
 
 
