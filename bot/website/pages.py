@@ -1,0 +1,69 @@
+"""The chat page on `/` and the widget's files under /website/ (no CDN, no framework).
+
+`add_root_route(app)` is called by bot.launcher instead of Rasa's own "Hello from Rasa".
+The page is a template: {{notice}}, {{neutral_url}} and {{max_chars}} are filled in per
+request (HTML-escaped); help numbers come from knowledge/help.yml, never from this code.
+"""
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+from typing import Any, Dict, Optional
+
+from sanic import response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.website.config import public_config, website_settings
+from bot.website.security import page_csp, secure
+
+STATIC_DIR = Path(__file__).with_name("static")
+ASSETS = {
+    "chat.js": "text/javascript; charset=utf-8",
+    "chat.css": "text/css; charset=utf-8",
+    "embed.js": "text/javascript; charset=utf-8",
+    "favicon.svg": "image/svg+xml",
+}
+_SLOT = re.compile(r"\{\{(\w+)\}\}")
+
+
+def render_page(config: Dict[str, Any], template: Optional[str] = None) -> str:
+    template = template if template is not None else (STATIC_DIR / "index.html").read_text(encoding="utf-8")
+    public = public_config(config)
+    values = {
+        "notice": public["notice"],
+        "neutral_url": public["neutral_url"],
+        "max_chars": str(public["max_message_chars"]),
+    }
+    return _SLOT.sub(lambda m: html.escape(values[m.group(1)], quote=True), template)
+
+
+def _config(app, fallback: Dict[str, Any]) -> Dict[str, Any]:
+    """The website channel's settings when it is registered (so page and API agree)."""
+    from bot.website.channel import WebsiteInput
+
+    for channel in getattr(app.ctx, "input_channels", None) or []:
+        if isinstance(channel, WebsiteInput):
+            return channel.config
+    return fallback
+
+
+def add_root_route(app) -> None:
+    fallback = website_settings()
+    template = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
+    files = {name: (STATIC_DIR / name).read_bytes() for name in ASSETS}
+
+    @app.get("/")
+    async def chat_page(request: Request) -> HTTPResponse:
+        config = _config(request.app, fallback)
+        csp = page_csp(config["allowed_origins"])
+        return secure(request, response.html(render_page(config, template)), csp=csp)
+
+    @app.get("/website/<name:str>")
+    async def website_file(request: Request, name: str) -> HTTPResponse:
+        if name not in files:  # a fixed list: no paths from the request reach the disk
+            return secure(request, response.text("Niet gevonden", status=404))
+        reply = response.raw(files[name], content_type=ASSETS[name])
+        csp = page_csp(_config(request.app, fallback)["allowed_origins"])
+        return secure(request, reply, csp=csp, cache="no-cache")

@@ -1,0 +1,361 @@
+"""The chat page in real Chromium against the real assistant (action server + Rasa).
+
+Needs: a trained model, /usr/bin/chromium and axe-core in tests/e2e/node_modules
+(`scripts/ensure_browser.sh` sets both up). Run: `make test-e2e` or
+`.venv/bin/python -m pytest -m slow tests/e2e`. With VRAAGBAAK_SCREENSHOTS=1 the
+screenshots in docs/screenshots/ are written again.
+
+The assistant runs on free ports with a temporary copy of knowledge/ in which one vetted
+entry holds injected markup, a local "neutral site" for the quick exit, and a local page
+that embeds the chat with embed.js.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import re
+import shutil
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+import yaml
+from playwright.sync_api import expect
+
+from tests.conftest import REPO_ROOT, free_port
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+AXE = Path(__file__).with_name("node_modules") / "axe-core" / "axe.min.js"
+SCREENSHOTS = REPO_ROOT / "docs" / "screenshots"
+INJECTED = '<img src=x onerror="window.__xss=true"><script>window.__xss=true</script>'
+TIMEOUT_MS = 45_000
+
+
+# --------------------------------------------------------------------------- fixtures
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+class _QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address):
+        pass  # the browser may leave a page while it loads
+
+
+@pytest.fixture(scope="module")
+def ports():
+    return {"rasa": free_port(), "actions": free_port(), "host": free_port()}
+
+
+@pytest.fixture(scope="module")
+def other_site(tmp_path_factory, ports):
+    """A local web site: the 'neutral' page, a page visited before the chat, and a page
+    that embeds the chat with one script tag."""
+    root = tmp_path_factory.mktemp("site")
+    (root / "neutraal.html").write_text(
+        '<!doctype html><html lang="nl"><title>Het weer</title><h1>Het weer vandaag</h1></html>')
+    (root / "vorige.html").write_text(
+        '<!doctype html><html lang="nl"><title>Nieuws</title><h1>Nieuws</h1></html>')
+    (root / "host.html").write_text(
+        '<!doctype html><html lang="nl"><title>Gemeente</title><h1>Gemeente</h1>'
+        f'<script src="http://127.0.0.1:{ports["rasa"]}/website/embed.js" defer></script></html>')
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = _QuietServer(("127.0.0.1", ports["host"]), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{ports['host']}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def injected_entry(tmp_path_factory):
+    """A copy of knowledge/ where one vetted explanation entry carries injected markup."""
+    from actions.knowledge.store import KnowledgeStore
+
+    copy = tmp_path_factory.mktemp("knowledge") / "knowledge"
+    shutil.copytree(REPO_ROOT / "knowledge", copy)
+    for path in sorted(copy.glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for entry in data.get("entries") or []:
+            if entry.get("status") == "vetted" and entry.get("kind") != "figure" and entry["id"] != "mh_definitie":
+                entry["text"] = f"{entry['text']} Test: {INJECTED}"
+                path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+                KnowledgeStore(copy).get()  # the changed copy must still pass validation
+                return copy, entry["id"]
+    pytest.fail("Geen geschikt item gevonden in knowledge/")
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory, ports, other_site, injected_entry):
+    from bot.serve import DEFAULT_MODEL, Stack
+
+    if not DEFAULT_MODEL.exists():
+        pytest.fail("Geen getraind model: draai eerst `make train`.")
+    env = {
+        "VRAAGBAAK_KNOWLEDGE_DIR": str(injected_entry[0]),
+        "VRAAGBAAK_NEUTRAL_URL": f"{other_site}/neutraal.html",
+        "VRAAGBAAK_EMBED_ORIGINS": other_site,
+    }
+    stack = Stack(rasa_port=ports["rasa"], action_port=ports["actions"],
+                  log_dir=tmp_path_factory.mktemp("logs"), env=env)
+    with stack:
+        yield stack
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists() or not AXE.exists():
+        pytest.fail("Chromium of axe-core ontbreekt: draai scripts/ensure_browser.sh")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh tab (nothing shared between tests) that records CSP violations and errors."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="nl-NL")
+    context.set_default_timeout(TIMEOUT_MS)
+    tab = context.new_page()
+    tab.problems = []
+    tab.on("console", lambda m: m.type == "error" and tab.problems.append(m.text))
+    tab.on("pageerror", lambda e: tab.problems.append(str(e)))
+    yield tab
+    context.close()
+
+
+# --------------------------------------------------------------------------- helpers
+
+def bot_texts(page):
+    return page.locator(".msg-bot").all_inner_texts()
+
+
+def wait_for_bot_messages(page, count):
+    # Locators, not wait_for_function: the page's CSP (rightly) forbids string evaluation.
+    page.locator(".msg-bot").nth(count - 1).wait_for()
+    expect(page.locator("#send")).to_be_enabled()
+
+
+def type_and_send(page, text):
+    """Keyboard only: Tab to the input field, type, press Enter."""
+    for _ in range(12):
+        if page.evaluate("document.activeElement && document.activeElement.id") == "input":
+            break
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "input"
+    before = page.locator(".msg-bot").count()
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+    wait_for_bot_messages(page, before + 1)
+
+
+def run_axe(page):
+    page.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")  # devtools evaluation, not blocked by the CSP
+    return page.evaluate("""async () => (await axe.run(document, {resultTypes: ['violations']}))
+        .violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))""")
+
+
+def csp_problems(page):
+    return [p for p in page.problems if "Content Security Policy" in p]
+
+
+def api(bot, path, body=None, headers=None):
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(bot.url + path, data=data, headers={
+        "Content-Type": "application/json", **(headers or {})})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as reply:
+            return reply.status, reply.headers, json.loads(reply.read() or b"null")
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, json.loads(error.read() or b"null")
+
+
+# --------------------------------------------------------------------------- tests
+
+def test_question_by_keyboard_answer_with_source_and_quick_reply(bot, page, kb):
+    started = time.monotonic()
+    page.goto(bot.url + "/")
+    assert page.locator("html").get_attribute("lang") == "nl"
+    assert page.locator("h1").inner_text() == "Vraagbaak"
+    notice = page.locator("#notice").inner_text()
+    assert "chatbot" in notice and "geen mens" in notice
+    assert f"Bel meteen {kb.organisations['org_112'].phone}." in notice
+
+    type_and_send(page, "Wat is mensenhandel?")
+    answer = bot_texts(page)[-1]
+    assert "uitbuit" in answer and "Bron:" in answer, answer
+    assert page.locator(".msg-bot .source").count() >= 1
+
+    type_and_send(page, "hallo")
+    reply = page.get_by_role("button", name="Uitleg", exact=True).last
+    before = page.locator(".msg-bot").count()
+    reply.click()
+    wait_for_bot_messages(page, before + 1)
+    assert page.locator(".msg-user").last.inner_text().endswith("Uitleg")
+    assert "uitleg" in bot_texts(page)[-1].lower()
+    assert page.locator(".msg-bot").last.locator(".replies button").count() >= 2
+
+    assert csp_problems(page) == [] and page.problems == []
+    # Nothing of the conversation is kept in the browser.
+    assert page.evaluate("localStorage.length + sessionStorage.length") == 0
+    assert page.context.cookies() == []
+
+    target = SCREENSHOTS if os.environ.get("VRAAGBAAK_SCREENSHOTS") else None
+    page.mouse.move(0, 0)
+    page.locator("#input").focus()
+    if target:
+        target.mkdir(parents=True, exist_ok=True)
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=str(target / "chat-desktop.png"), full_page=True)
+    page.set_viewport_size({"width": 360, "height": 740})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    if target:
+        page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+        page.screenshot(path=str(target / "chat-360px.png"))
+    print(f"\nvraag, antwoord en snelknop in de browser: {time.monotonic() - started:.1f} s")
+
+
+def test_markup_in_question_and_in_knowledge_is_shown_as_text(bot, page, injected_entry):
+    page.goto(bot.url + "/")
+    type_and_send(page, f"Wat is {INJECTED}?")
+    assert INJECTED in page.locator(".msg-user").last.inner_text()
+
+    entry_id = injected_entry[1]
+    type_and_send(page, '/ask_knowledge{"entry_id": "%s"}' % entry_id)
+    page.locator(".msg-bot", has_text="Test: <img").first.wait_for()
+    assert any(INJECTED in text for text in bot_texts(page))
+    assert page.locator("#log img, #log script").count() == 0
+    assert page.evaluate("window.__xss") is None
+    assert csp_problems(page) == []
+
+
+def test_wis_gesprek_clears_screen_and_server(bot, page):
+    page.goto(bot.url + "/")
+    type_and_send(page, "hallo")
+    first_sender = page.evaluate("""() => new Promise(resolve => {
+        const original = window.fetch;
+        window.fetch = (url, options) => { resolve(JSON.parse(options.body).sender); return original(url, options); };
+        document.getElementById('clear').click();
+    })""")
+    assert first_sender.startswith("web-")
+    assert page.locator("#log .msg").count() == 0
+    assert page.locator("#status").inner_text() == "Het gesprek is gewist."
+    status, _, body = api(bot, "/webhooks/website/forget", {"sender": first_sender})
+    assert status == 200 and body["forgotten"] is True  # the default store supports forgetting
+
+
+@pytest.mark.parametrize("how", ["button", "escape-twice"])
+def test_quick_exit_replaces_the_page_and_back_skips_the_chat(bot, page, other_site, how):
+    page.goto(other_site + "/vorige.html")
+    page.goto(bot.url + "/")
+    type_and_send(page, "hallo")
+    entries = page.evaluate("history.length")
+    if how == "button":
+        page.get_by_role("link", name="Verlaat deze site").click()
+    else:
+        page.keyboard.press("Escape")
+        page.keyboard.press("Escape")
+    page.wait_for_url(other_site + "/neutraal.html")
+    assert page.evaluate("history.length") == entries  # the chat's entry was replaced, not kept
+    page.go_back()
+    assert page.url == other_site + "/vorige.html"
+    page.go_forward()
+    assert page.url == other_site + "/neutraal.html"
+    assert "Vraagbaak" not in page.content()
+
+
+def test_unreachable_server_shows_help_numbers(bot, page, kb):
+    page.goto(bot.url + "/")
+    page.wait_for_load_state("networkidle")  # the config (with help numbers) is fetched at start
+    page.route("**/webhooks/website/message", lambda route: route.abort())
+    page.fill("#input", "Wat is mensenhandel?")
+    page.keyboard.press("Enter")
+    wait_for_bot_messages(page, 1)
+    text = page.locator(".msg-error").last.inner_text()
+    assert "niet bereiken" in text
+    for org in ("org_112", "org_113"):
+        assert kb.organisations[org].phone in text
+
+
+def test_embed_script_shows_bubble_and_exit_leaves_the_embedding_site(bot, page, other_site):
+    page.goto(other_site + "/host.html")
+    bubble = page.locator("button[aria-expanded]")
+    assert bubble.inner_text() == "Chat met Vraagbaak"
+    bubble.click()
+    assert bubble.get_attribute("aria-expanded") == "true"
+    chat = page.frame_locator("#vraagbaak-chat")
+    assert chat.locator("h1").inner_text() == "Vraagbaak"
+    chat.get_by_role("link", name="Verlaat deze site").click()
+    page.wait_for_url(other_site + "/neutraal.html")
+
+
+@pytest.mark.parametrize("width,height", [(1280, 900), (360, 740), (320, 256)])
+def test_axe_finds_no_violations(bot, page, width, height):
+    """Desktop, a 360 px phone, and 1280×1024 at 400 % zoom (= 320×256 CSS pixels)."""
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(bot.url + "/")
+    type_and_send(page, "hallo")
+    violations = run_axe(page)
+    print(f"\naxe-core {width}x{height}: {len(violations)} overtredingen")
+    assert violations == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scrolling
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"  # visible focus
+
+
+def test_security_headers_on_page_files_and_api(bot, other_site):
+    for path in ("/", "/website/chat.js", "/webhooks/website/config"):
+        with urllib.request.urlopen(bot.url + path, timeout=10) as reply:
+            headers = reply.headers
+        csp = headers["Content-Security-Policy"]
+        assert "unsafe-inline" not in csp and "unsafe-eval" not in csp, path
+        assert headers["Referrer-Policy"] == "no-referrer"
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        if path == "/":
+            assert "default-src 'self'" in csp
+            assert re.search(r"frame-ancestors 'self' " + re.escape(other_site) + r"(;|$)", csp)
+    status, headers, body = api(bot, "/webhooks/website/message", {"sender": "kop", "message": "hallo"},
+                                headers={"Origin": "https://kwaadwillend.example"})
+    assert status == 200 and body["messages"]
+    assert "no-store" in headers["Cache-Control"]
+    assert "Access-Control-Allow-Origin" not in headers
+    headers = api(bot, "/webhooks/website/message", {"sender": "kop", "message": "hallo"},
+                  headers={"Origin": other_site})[1]
+    assert headers["Access-Control-Allow-Origin"] == other_site
+
+
+def test_rest_channel_still_answers(bot):
+    status, _, body = api(bot, "/webhooks/rest/webhook", {"sender": "rest", "message": "Wat is mensenhandel?"})
+    assert status == 200 and "Bron:" in body[0]["text"]
+
+
+def test_too_long_message_gets_friendly_text(bot):
+    status, headers, body = api(bot, "/webhooks/website/message", {"sender": "lang", "message": "x" * 5000})
+    assert status == 413 and body["error"].startswith("Je bericht is te lang")
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_rate_limit_answers_429_in_dutch(bot):
+    """Runs last: it uses up this address's message budget (over-long messages are cheap)."""
+    statuses = []
+    for _ in range(200):
+        status, headers, body = api(bot, "/webhooks/website/message", {"sender": "veel", "message": "x" * 5000})
+        statuses.append(status)
+        if status == 429:
+            break
+    assert statuses[-1] == 429, statuses
+    assert "Wacht" in body["error"] and int(headers["Retry-After"]) >= 1
