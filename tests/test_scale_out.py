@@ -315,6 +315,25 @@ def test_database_holds_redacted_text_only(production):
     assert post(a, BOYS_QUESTION, sender)[0] == 200
 
 
+def test_forget_deletes_the_conversation_from_postgres(production):
+    """The chat page's 'Wis gesprek' (website channel) removes the rows on any server."""
+    a, b = production.ports
+    sender = "schaal-wis-mij"
+
+    def website(port, path, body):
+        request = urllib.request.Request(f"http://127.0.0.1:{port}/webhooks/website/{path}",
+                                         data=json.dumps(body).encode(),
+                                         headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as reply:
+            return json.loads(reply.read())
+
+    website(a, "message", {"sender": sender, "message": BOYS_QUESTION})
+    count = f"SELECT count(*) FROM events WHERE sender_id = '{sender}'"
+    assert production.postgres.query(count)[0][0] > 0
+    assert website(b, "forget", {"sender": sender}) == {"status": "ok", "forgotten": True}
+    assert production.postgres.query(count)[0][0] == 0
+
+
 def test_retention_command_on_postgres(production):
     production.postgres.query("SELECT 1")
     done = subprocess.run([sys.executable, "-m", "bot.retention", "--days", "30", "--dry-run"],
