@@ -14,7 +14,7 @@ export PYTHONHASHSEED := 0
 
 TRAIN_INPUTS := config.yml bot/domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(SPACY_NL)/meta.json
 
-.PHONY: help setup run train test test-unit test-stories validate check report eval bench nlu-report test-e2e test-scale clean
+.PHONY: help setup run train test test-unit test-stories validate check report eval bench nlu-report test-e2e test-scale clean test-scale
 
 help:
 	@echo "make run    - alles klaarzetten, trainen als nodig en de assistent starten"
@@ -63,6 +63,7 @@ test: setup
 	@$(MAKE) --no-print-directory train
 	@$(MAKE) --no-print-directory test-stories
 	@$(MAKE) --no-print-directory test-e2e
+	@$(MAKE) --no-print-directory test-scale
 
 test-unit: setup
 	@echo "Unit-tests (acties, kennisbank)…"
@@ -74,8 +75,15 @@ test-stories: train
 	  --endpoints bot/endpoints.yml --fail-on-prediction-errors --out results/stories
 
 test-e2e: train
-	@echo "Eind-tot-eind-tests (echte servers)…"
-	@$(PY) -m pytest -m slow
+	@$(STEP) "Browser en axe-core klaarzetten (Chromium uit Debian, eerste keer een paar minuten)" browser \
+	  scripts/ensure_browser.sh
+	@echo "Eind-tot-eind-tests (echte servers, echte browser)…"
+	@$(PY) -m pytest -m "slow and not scale"
+
+test-scale: train
+	@$(STEP) "PostgreSQL en Redis klaarzetten (Debian-pakketten)" services scripts/ensure_services.sh
+	@echo "Opschaaltest (PostgreSQL, Redis, twee Rasa-servers)…"
+	@$(PY) -m pytest -m scale
 
 eval: train
 	@$(PY) scripts/evaluate.py

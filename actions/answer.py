@@ -5,6 +5,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import common
+from actions.knowledge.model import Entry
+from actions.knowledge.text import QUESTION_WORDS
 
 MENU_KINDS = {"cijfers": ("figure", "utter_menu_figures"), "uitleg": ("explanation", "utter_menu_explanations")}
 MENU_SIZE = 8
@@ -47,6 +49,22 @@ def menu_items(kb, kind: str):
     return items[:MENU_SIZE]
 
 
+def counterpart_for_ellipsis(snap, text: str, entities, previous):
+    """'hoeveel is dat bij meisjes?' right after a figure about boys: the same question
+    for the group named, when the message adds nothing else of substance."""
+    if not isinstance(previous, Entry):
+        return None
+    retriever = snap.retriever
+    wanted = retriever.mentions(text, entities)["population"]
+    if not wanted or previous.population in wanted:
+        return None
+    rest = [t for t in retriever.text.terms(text)
+            if t not in wanted and t not in QUESTION_WORDS and t not in retriever.populations]
+    if len(rest) > 1:
+        return None
+    return next((c for p in sorted(wanted) if (c := snap.kb.counterpart(previous, p))), None)
+
+
 def answer_by_retrieval(dispatcher, tracker, snap, prefer: str):
     """Serve the best vetted item, or offer choices; None when nothing fits well enough."""
     text = common.message_text(tracker)
@@ -54,6 +72,9 @@ def answer_by_retrieval(dispatcher, tracker, snap, prefer: str):
         dispatcher.utter_message(response="utter_english_note")
     entities = common.entity_values(tracker)
     context = common.served_item(tracker, snap)
+    counterpart = counterpart_for_ellipsis(snap, text, entities, context)
+    if counterpart is not None:
+        return common.serve(dispatcher, snap, counterpart)
     retriever = snap.retriever
     decision = retriever.decide(retriever.rank(text, entities, prefer=prefer, context=context))
     if decision.kind == "answer":

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Dict, Iterable, List, Optional, Sequence
 
 import difflib
+import re
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -21,10 +22,12 @@ from actions.knowledge.model import Entry, KnowledgeBase, Organisation, Situatio
 from actions.knowledge.text import QUESTION_WORDS, TextProcessor
 
 ANSWER_THRESHOLD = 0.50
-CLARIFY_THRESHOLD = 0.33
+CLARIFY_THRESHOLD = 0.25
 CLARIFY_MARGIN = 0.04
 WORD_WEIGHT = 0.6
 MISMATCH_FACTOR = 0.5
+ITEM_BLEND = 0.35
+MIN_FIGURE_COVERAGE = 0.7
 MAIN_TOPICS = ("mensenhandel", "seksueel_geweld")
 
 
@@ -68,37 +71,33 @@ class Retriever:
         self.clarify_threshold = CLARIFY_THRESHOLD
         self.text = TextProcessor(kb.synonyms)
         self.items: List[object] = []
-        docs: List[str] = []
-        doc_item: List[int] = []
-        doc_weight: List[float] = []
-
-        self._vocab: List[set] = []
-
-        def add(item, texts: Iterable[str], weight: float):
-            if len(self._vocab) == len(self.items):
-                self._vocab.append(set())
-            for text in texts:
-                if text:
-                    docs.append(text)
-                    doc_item.append(len(self.items))
-                    doc_weight.append(weight)
-                    self._vocab[-1].update(self._prepare(text))
+        sources: List[List[tuple]] = []  # per item: (text, weight)
 
         for entry in kb.vetted_entries():
-            add(entry, entry.questions, 1.0)
-            add(entry, [entry.text], 0.8)
             self.items.append(entry)
+            sources.append([(q, 1.0) for q in entry.questions] + [(entry.text, 0.8)])
         for org in kb.organisations.values():
             if org.vetted:
-                add(org, org.questions, 1.0)
-                add(org, [org.name, *org.aliases], 0.9)
-                add(org, [org.for_whom], 0.7)
                 self.items.append(org)
+                sources.append([(q, 1.0) for q in org.questions]
+                               + [(n, 0.9) for n in (org.name, *org.aliases)] + [(org.for_whom, 0.7)])
         for situation in kb.situations.values():
             if situation.vetted:
-                add(situation, situation.questions, 1.0)
-                add(situation, [situation.title], 0.8)
                 self.items.append(situation)
+                sources.append([(q, 1.0) for q in situation.questions] + [(situation.title, 0.8)])
+
+        self.text.learn_vocabulary(t for item_sources in sources for t, _ in item_sources)
+        docs, doc_item, doc_weight = [], [], []
+        self._vocab: List[set] = []
+        for index, item_sources in enumerate(sources):
+            vocab = set()
+            for text, weight in item_sources:
+                terms = self._prepare(text)
+                docs.append(terms)
+                doc_item.append(index)
+                doc_weight.append(weight)
+                vocab.update(terms)
+            self._vocab.append(vocab)
 
         # Groups a figure can be about. "kinderen" is left out: it is part of the topic's
         # own name ("seksueel geweld tegen kinderen") and does not set figures apart.
@@ -108,9 +107,14 @@ class Retriever:
         self._doc_weight = np.array(doc_weight)
         self._words = TfidfVectorizer(analyzer=self._word_features, sublinear_tf=True)
         self._chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
-        prepared = [self._prepare(d) for d in docs]
-        self._word_matrix = self._words.fit_transform(prepared)
-        self._char_matrix = self._chars.fit_transform([" ".join(p) for p in prepared])
+        self._word_matrix = self._words.fit_transform(docs)
+        self._char_matrix = self._chars.fit_transform([" ".join(d) for d in docs])
+        # One document per item with all its words: rewards items whose vocabulary as a
+        # whole covers the message, not just one example question.
+        whole = [sorted(v) for v in self._vocab]
+        self._item_matrix = self._words.transform(whole)
+        self._idf = dict(zip(self._words.get_feature_names_out(), self._words.idf_))
+        self._max_idf = float(max(self._words.idf_)) if len(self._words.idf_) else 1.0
 
     # Both vectorizers see the same canonical lemmas.
     def _prepare(self, text: str) -> List[str]:
@@ -155,8 +159,11 @@ class Retriever:
         sims *= self._doc_weight
         best = np.zeros(len(self.items))
         np.maximum.at(best, self._doc_item, sims)
+        whole = (self._item_matrix @ word_q.T).toarray().ravel()
+        best = ITEM_BLEND * whole + (1 - ITEM_BLEND) * best
 
         named = self.mentions(message, entities)
+        years = {int(y) for y in re.findall(r"\b(19[5-9]\d|20[0-4]\d)\b", message)}
         related = set(getattr(context, "related", ()) or ()) if len(terms) <= 4 else set()
         matches = []
         for index in np.argsort(-best)[: max(limit * 4, 12)]:
@@ -164,12 +171,46 @@ class Retriever:
             if score <= 0:
                 break
             score, why = self._adjust(item, score, named, prefer, related)
+            notes = [why] if why else []
             if not self._shares_content(terms, self._vocab[index]):
                 score *= MISMATCH_FACTOR  # only question words in common ("hoeveel ...")
-                why = ", ".join(filter(None, [why, "geen inhoudswoord gemeen"]))
+                notes.append("geen inhoudswoord gemeen")
+            if isinstance(item, Entry) and item.kind == "figure":
+                if years and not years <= self._years(item):
+                    score *= MISMATCH_FACTOR
+                    notes.append("ander jaar")
+                coverage = self._coverage(terms, self._vocab[index])
+                if coverage < MIN_FIGURE_COVERAGE:
+                    score *= coverage / MIN_FIGURE_COVERAGE
+                    notes.append(f"dekking {coverage:.2f}")
+            why = ", ".join(notes)
             matches.append(Match(item, score, why))
         matches.sort(key=lambda m: -m.score)
         return matches[:limit]
+
+    @staticmethod
+    def _years(entry: Entry) -> set:
+        years = {int(v) for v in entry.values if v == int(v) and 1950 <= v <= 2049}
+        years |= {int(y) for y in re.findall(r"\d{4}", entry.period)}
+        if len(years) >= 2:  # a period such as 2014-2015 or 2017-2021 covers the years between
+            years |= set(range(min(years), max(years) + 1))
+        return years | {entry.year}
+
+    def _coverage(self, terms: List[str], vocab: set) -> float:
+        """Share of the message's content (weighted by rarity) that the item knows about.
+
+        A figure may only answer when the question does not add something the entry does
+        not cover ("... in Duitsland", "... die een vrouw zijn").
+        """
+        total = covered = 0.0
+        for term in terms:
+            if term in QUESTION_WORDS or len(term) < 3 or term.isdigit():
+                continue
+            weight = self._idf.get(term, self._max_idf)
+            total += weight
+            if term in vocab:
+                covered += weight
+        return covered / total if total else 1.0
 
     @staticmethod
     def _shares_content(terms: List[str], vocab: set) -> bool:
@@ -215,6 +256,14 @@ class Retriever:
             score *= 0.85
         return min(score, 1.0), ", ".join(why)
 
+    def threshold_for(self, item) -> float:
+        """A wrong figure does more harm than a slightly-off explanation or help route."""
+        if isinstance(item, Entry) and item.kind == "figure":
+            return self.answer_threshold
+        if isinstance(item, Entry):
+            return self.answer_threshold - 0.08
+        return self.answer_threshold - 0.12
+
     def decide(self, matches: List[Match]) -> Decision:
         if not matches or matches[0].score < self.clarify_threshold:
             return Decision("none", matches)
@@ -222,13 +271,21 @@ class Retriever:
         rivals = [
             m for m in matches[1:]
             if m.score >= top.score - CLARIFY_MARGIN and not self._same_question(top.item, m.item)
+            and not self._same_help(top.item, m.item)
         ]
-        if top.score >= self.answer_threshold and not rivals:
+        if top.score >= self.threshold_for(top.item) and not rivals:
             return Decision("answer", matches)
         options = [top] + [m for m in matches[1:] if m.score >= self.clarify_threshold][:2]
-        if len(options) == 1 and top.score >= self.answer_threshold:
-            return Decision("answer", matches)
         return Decision("clarify", options)
+
+    @staticmethod
+    def _same_help(a, b) -> bool:
+        """A help situation and one of its organisations are both a fine answer."""
+        if isinstance(a, Situation) and isinstance(b, Organisation):
+            return b.id in a.organisations
+        if isinstance(a, Organisation) and isinstance(b, Situation):
+            return a.id in b.organisations
+        return False
 
     def _same_question(self, a, b) -> bool:
         return (

@@ -1,6 +1,7 @@
 """Dutch text normalisation: accents, synonyms from knowledge/synonyms.yml, spaCy lemmas."""
 from __future__ import annotations
 
+import difflib
 import functools
 import os
 import re
@@ -16,7 +17,12 @@ SPACY_DIR = Path(os.environ.get("VRAAGBAAK_SPACY_NL", REPO_ROOT / ".build" / "sp
 # Question words carry meaning here: "hoeveel" asks for a figure, "wat is" for an explanation.
 QUESTION_WORDS = frozenset({"hoeveel", "wat", "wie", "waarom", "hoe", "welke", "waar", "wanneer",
                             "vaak", "geen", "niet", "niemand"})
-STOPWORDS = frozenset(w for w in STOP_WORDS if w not in QUESTION_WORDS and w != "anoniem")
+# Words about asking itself ("leg eens uit wat ze bedoelen met ...") say nothing about the topic.
+META_WORDS = frozenset({"bedoelen", "bedoelt", "bedoeld", "betekent", "betekenen", "betekenis",
+                        "uitleggen", "uitleg", "leg", "eigenlijk", "precies", "ongeveer", "graag",
+                        "weten", "wil", "willen", "vraag", "vragen", "zeg", "vertel", "please",
+                        "klopt", "kloppen", "iemand", "mensen", "houdt", "houden", "ze", "jullie"})
+STOPWORDS = frozenset(w for w in STOP_WORDS | META_WORDS if w not in QUESTION_WORDS and w != "anoniem")
 
 
 def normalise(text: str) -> str:
@@ -27,18 +33,18 @@ def normalise(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def lemma_table() -> Dict[str, str]:
-    """The lookup lemmatizer's table of the Dutch spaCy pipeline built at set-up."""
-    import spacy
+def lemma_table():
+    """The lemma lookup table of the Dutch spaCy pipeline built at set-up.
 
-    if (SPACY_DIR / "meta.json").exists():
-        nlp = spacy.load(SPACY_DIR)
-    else:  # same pipeline, built in memory (tests on a machine without `make setup`)
-        nlp = spacy.blank("nl")
-        nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
-        nlp.initialize()
-    table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
-    return table
+    Only the table is read (not the whole pipeline with its tokenizer): that keeps the
+    action server's start-up and knowledge reloads short.
+    """
+    from spacy.lookups import Lookups, load_lookups
+
+    saved = SPACY_DIR / "lemmatizer" / "lookups"
+    if (saved / "lookups.bin").exists():
+        return Lookups().from_disk(saved).get_table("lemma_lookup")
+    return load_lookups("nl", ["lemma_lookup"]).get_table("lemma_lookup")
 
 
 class TextProcessor:
@@ -57,9 +63,33 @@ class TextProcessor:
         self._pattern = (
             re.compile(r"\b(" + "|".join(re.escape(p) for p, _ in pairs) + r")\b") if pairs else None
         )
+        self.learn_vocabulary([])
+
+    def learn_vocabulary(self, texts) -> None:
+        """Remember the words of the knowledge base, to correct typos in messages."""
+        words = set()
+        for text in texts:
+            words.update(normalise(text).split())
+        for variant in self._replacements:
+            words.update(variant.split())
+        self._vocabulary = {w for w in words if len(w) >= 4 and not w.isdigit()}
+        self._by_start = {}
+        for word in self._vocabulary:
+            self._by_start.setdefault(word[:2], []).append(word)
+        self._corrections = {}
+
+    def correct(self, word: str) -> str:
+        """The knowledge-base word closest to a misspelt one ("slachtofers" → "slachtoffers")."""
+        if len(word) < 5 or word.isdigit() or word in STOPWORDS or word in self._vocabulary:
+            return word
+        if word not in self._corrections:
+            candidates = self._by_start.get(word[:2], [])
+            close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.84)
+            self._corrections[word] = close[0] if close else word
+        return self._corrections[word]
 
     def canonical(self, text: str) -> str:
-        norm = normalise(text)
+        norm = " ".join(self.correct(w) for w in normalise(text).split())
         if self._pattern is None:
             return norm
         return self._pattern.sub(lambda m: self._replacements[m.group(1)], norm)
