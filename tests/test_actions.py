@@ -156,3 +156,19 @@ def test_live_edit_is_served_and_broken_edit_is_refused(tmp_path, caplog):
     with caplog.at_level("ERROR"):
         assert store.get().kb.organisations["org_kindertelefoon"].phone == "0800-0433"
     assert "org_kindertelefoon" in caplog.text and "geweigerd" in caplog.text
+
+
+def test_background_reload_keeps_answering_from_the_last_version(tmp_path):
+    import os, time
+    directory = tmp_path / "knowledge"
+    shutil.copytree(MINI, directory)
+    store = KnowledgeStore(directory, check_interval=0, background=True)
+    first = store.get()
+    help_file = directory / "help.yml"
+    help_file.write_text(help_file.read_text().replace('"0800-0432"', '"0800-0433"'))
+    os.utime(help_file, (time.time() + 5, time.time() + 5))
+    assert store.get() is first  # the reload runs beside the request, not in it
+    deadline = time.monotonic() + 30
+    while store.get().kb.organisations["org_kindertelefoon"].phone != "0800-0433":
+        assert time.monotonic() < deadline, "reload did not finish"
+        time.sleep(0.05)

@@ -41,13 +41,22 @@ class Snapshot:
 
 
 class KnowledgeStore:
-    def __init__(self, directory: Path = KNOWLEDGE_DIR, check_interval: float = 1.0):
+    """Keeps the last valid knowledge base in memory.
+
+    background=True (the servers): a changed file is loaded in a separate thread while the
+    current version keeps answering, so no request waits for a reload.
+    """
+
+    def __init__(self, directory: Path = KNOWLEDGE_DIR, check_interval: float = 1.0,
+                 background: bool = False):
         self.directory = Path(directory)
         self.check_interval = check_interval
+        self.background = background
         self._lock = threading.Lock()
         self._snapshot: Optional[Snapshot] = None
         self._mtimes: Dict[str, float] = {}
         self._last_check = 0.0
+        self._reloading = False
         self.last_problems: List[Problem] = []
 
     def _scan(self) -> Dict[str, float]:
@@ -58,31 +67,52 @@ class KnowledgeStore:
         errors = [p for p in problems if p.severity == ERROR]
         return (None if errors else Snapshot(kb)), problems
 
+    def _reload(self, mtimes: Dict[str, float]) -> Snapshot:
+        snapshot, problems = self._load()
+        self._mtimes = mtimes
+        self.last_problems = problems
+        if snapshot is None:
+            errors = [p for p in problems if p.severity == ERROR]
+            for problem in errors:
+                logger.error("Kennisbank niet geladen: %s", problem)
+            if self._snapshot is None:
+                raise KnowledgeError(errors)
+            logger.error("Wijziging in knowledge/ geweigerd; de laatste goede versie blijft actief.")
+            return self._snapshot
+        if self._snapshot is not None:
+            logger.info("Kennisbank opnieuw geladen (%d items).", len(snapshot.retriever.items))
+        self._snapshot = snapshot
+        return snapshot
+
+    def _reload_in_background(self, mtimes: Dict[str, float]) -> None:
+        def work():
+            try:
+                with self._lock:
+                    self._reload(mtimes)
+            except Exception:  # keep serving the last good version whatever happens
+                logger.exception("Kennisbank herladen mislukt; de laatste goede versie blijft actief.")
+            finally:
+                self._reloading = False
+
+        self._reloading = True
+        threading.Thread(target=work, name="kennisbank-herladen", daemon=True).start()
+
     def get(self) -> Snapshot:
         """The current snapshot; raises KnowledgeError only if no valid version ever loaded."""
         now = time.monotonic()
-        if self._snapshot is not None and now - self._last_check < self.check_interval:
+        if self._snapshot is not None and (now - self._last_check < self.check_interval or self._reloading):
+            return self._snapshot
+        self._last_check = now
+        mtimes = self._scan()
+        if self._snapshot is not None and mtimes == self._mtimes:
+            return self._snapshot
+        if self._snapshot is not None and self.background:
+            self._reload_in_background(mtimes)
             return self._snapshot
         with self._lock:
-            self._last_check = now
-            mtimes = self._scan()
             if self._snapshot is not None and mtimes == self._mtimes:
                 return self._snapshot
-            snapshot, problems = self._load()
-            self._mtimes = mtimes
-            self.last_problems = problems
-            if snapshot is None:
-                errors = [p for p in problems if p.severity == ERROR]
-                for problem in errors:
-                    logger.error("Kennisbank niet geladen: %s", problem)
-                if self._snapshot is None:
-                    raise KnowledgeError(errors)
-                logger.error("Wijziging in knowledge/ geweigerd; de laatste goede versie blijft actief.")
-                return self._snapshot
-            if self._snapshot is not None:
-                logger.info("Kennisbank opnieuw geladen (%d items).", len(snapshot.retriever.items))
-            self._snapshot = snapshot
-            return snapshot
+            return self._reload(mtimes)
 
 
 _default: Optional[KnowledgeStore] = None
@@ -92,5 +122,5 @@ def default_store() -> KnowledgeStore:
     """The process-wide store on knowledge/ (or VRAAGBAAK_KNOWLEDGE_DIR)."""
     global _default
     if _default is None:
-        _default = KnowledgeStore()
+        _default = KnowledgeStore(background=True)
     return _default
