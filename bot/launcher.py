@@ -43,6 +43,10 @@ def main() -> None:
     rasa.server.add_root_route = _add_root_route
     rasa.core.run.server.add_root_route = _add_root_route
 
+    import bot.speedups
+
+    bot.speedups.apply()
+
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"
