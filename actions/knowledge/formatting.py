@@ -65,8 +65,12 @@ def organisation_card(org: Organisation) -> str:
         lines.append(f"Website: {org.web}")
     if org.hours:
         lines.append(f"Wanneer: {org.hours}")
+    elif not org.emergency:
+        lines.append("Wanneer: de tijden zijn niet gecontroleerd; kijk op de website.")
     if org.anonymous:
         lines.append(f"Anoniem: {org.anonymous}")
+    elif not org.emergency:
+        lines.append("Anoniem: dat weet ik niet zeker. Vraag het aan het begin van het gesprek.")
     lines.append(f"(Gegevens gecontroleerd op {dutch_date(org.checked)}.)")
     return "\n".join(lines)
 
