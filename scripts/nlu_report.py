@@ -39,8 +39,9 @@ def main(results: Path, out: Path) -> None:
     entity_file = results / "RegexEntityExtractor_report.json"
     if entity_file.exists():
         lines += ["", "## Entiteiten (RegexEntityExtractor)", "", *table(json.loads(entity_file.read_text()), "entiteit")]
-    lines += ["", "Crisisberichten krijgen daarnaast altijd voorrang via de patronen in `knowledge/crisis.yml`",
-              "(component `bot.crisis_override.CrisisPatternOverride`); die zitten niet in deze cijfers.", ""]
+    lines += ["", "De pijplijn bevat de crisispatronen uit `knowledge/crisis.yml` (component",
+              "`bot.crisis_override.CrisisPatternOverride`), dus de crisiscijfers hierboven zijn classifier",
+              "plus patronen samen. Welk kennisitem een vraag beantwoordt, meet `make eval`.", ""]
     out.write_text("\n".join(lines), encoding="utf-8")
     print(f"Geschreven: {out}")
 
