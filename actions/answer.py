@@ -31,11 +31,7 @@ class ActionAnswer(Action):
             kind, response = MENU_KINDS[menu]
             common.offer_choices(dispatcher, response, menu_items(snap.kb, kind), "ask_knowledge")
             return []
-        events = answer_by_retrieval(dispatcher, tracker, snap, prefer="entry")
-        if events is None:
-            common.no_answer(dispatcher)
-            return []
-        return events
+        return answer_or_say_so(dispatcher, tracker, snap)
 
 
 def menu_items(kb, kind: str):
@@ -63,6 +59,15 @@ def counterpart_for_ellipsis(snap, text: str, entities, previous):
     if len(rest) > 1:
         return None
     return next((c for p in sorted(wanted) if (c := snap.kb.counterpart(previous, p))), None)
+
+
+def answer_or_say_so(dispatcher, tracker, snap):
+    """Answer a knowledge question, or say plainly that there is no answer and offer help."""
+    events = answer_by_retrieval(dispatcher, tracker, snap, prefer="entry")
+    if events is None:
+        common.no_answer(dispatcher)
+        return []
+    return events
 
 
 def answer_by_retrieval(dispatcher, tracker, snap, prefer: str):

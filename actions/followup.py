@@ -6,7 +6,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import common
-from actions.answer import answer_by_retrieval
+from actions.answer import answer_or_say_so
 from actions.help import situation_for_role
 from actions.knowledge import formatting
 from actions.knowledge.model import Entry, Organisation, Situation
@@ -53,11 +53,7 @@ class ActionFollowupPopulation(Action):
             dispatcher.utter_message(response="utter_no_counterpart")
             dispatcher.utter_message(response="utter_help_pointer")
             return []
-        events = answer_by_retrieval(dispatcher, tracker, snap, prefer="entry")
-        if events is None:
-            common.no_answer(dispatcher)
-            return []
-        return events
+        return answer_or_say_so(dispatcher, tracker, snap)
 
 
 class ActionFollowupAnonymous(Action):
