@@ -113,14 +113,14 @@ async def _measure_async(bot, served: Served, sampler: RssSampler, args) -> dict
 def quiet_check(args) -> Optional[float]:
     """How busy the machine is (0..1) before a step; waits for quiet with --wait-quiet and
     warns when other work keeps the CPU busy."""
-    busy = procs.machine_busy_fraction(1.0)
+    busy = procs.machine_busy_fraction(3.0)
     if busy is not None and busy > 0.25 and args.wait_quiet > 0:
         say(f"Wachten tot de machine rustiger is (nu {busy:.0%} bezet, hooguit "
             f"{args.wait_quiet:.0f} s)… ", end=True)
         end = time.monotonic() + args.wait_quiet
         while busy is not None and busy > 0.25 and time.monotonic() < end:
-            time.sleep(4)
-            busy = procs.machine_busy_fraction(1.0)
+            time.sleep(2)
+            busy = procs.machine_busy_fraction(3.0)
         say(f"{busy:.0%} bezet" if busy is not None else "onbekend")
     if busy is not None and busy > 0.25:
         say(f"Let op: andere processen gebruiken nu {busy:.0%} van de CPU; "
