@@ -24,6 +24,7 @@ from actions.knowledge.text import QUESTION_WORDS, TextProcessor
 ANSWER_THRESHOLD = 0.50
 CLARIFY_THRESHOLD = 0.25
 CLARIFY_MARGIN = 0.04
+FIGURE_MARGIN = 0.16
 WORD_WEIGHT = 0.6
 MISMATCH_FACTOR = 0.5
 ITEM_BLEND = 0.35
@@ -270,13 +271,21 @@ class Retriever:
         top = matches[0]
         rivals = [
             m for m in matches[1:]
-            if m.score >= top.score - CLARIFY_MARGIN and not self._same_question(top.item, m.item)
-            and not self._same_help(top.item, m.item)
+            if m.score >= top.score - self._margin(top.item, m.item)
+            and not self._same_question(top.item, m.item) and not self._same_help(top.item, m.item)
         ]
         if top.score >= self.threshold_for(top.item) and not rivals:
             return Decision("answer", matches)
         options = [top] + [m for m in matches[1:] if m.score >= self.clarify_threshold][:2]
         return Decision("clarify", options)
+
+    @staticmethod
+    def _margin(a, b) -> float:
+        """How far ahead the best match must be. Two close figures ask for a choice: giving
+        the neighbouring figure is the worst mistake this assistant can make."""
+        if all(isinstance(x, Entry) and x.kind == "figure" for x in (a, b)):
+            return FIGURE_MARGIN
+        return CLARIFY_MARGIN
 
     @staticmethod
     def _same_help(a, b) -> bool:
