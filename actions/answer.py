@@ -84,6 +84,15 @@ def answer_by_retrieval(dispatcher, tracker, snap, prefer: str):
     decision = retriever.decide(retriever.rank(text, entities, prefer=prefer, context=context))
     if decision.kind == "answer":
         return common.serve(dispatcher, snap, decision.best.item)
+    best = decision.best
+    if (decision.kind == "clarify" and prefer == "help" and not isinstance(best.item, Entry)
+            and best.score >= retriever.threshold_for(best.item)):
+        # Help is low-risk to give: answer the best route and offer the close ones.
+        events = common.serve(dispatcher, snap, best.item)
+        others = [m.item for m in decision.matches[1:] if not isinstance(m.item, Entry)]
+        if others:
+            common.offer_choices(dispatcher, "utter_other_help", others, "ask_help")
+        return events
     if decision.kind == "clarify":
         intent = "ask_help" if prefer == "help" else "ask_knowledge"
         common.offer_choices(dispatcher, "utter_clarify", [m.item for m in decision.matches], intent)

@@ -61,11 +61,19 @@ def crisis_first(dispatcher: CollectingDispatcher, tracker: Tracker, snap: Snaps
     Every action calls this first, so a crisis is never answered with something else,
     even if the classifier and the NLU override both missed it.
     """
-    rule = snap.crisis.detect(message_text(tracker))
+    text = message_text(tracker)
+    rule = snap.crisis.detect(text)
     if rule is None:
         return False
-    for text in formatting.crisis_texts(snap.kb, rule):
-        dispatcher.utter_message(text=text)
+    for line in formatting.crisis_texts(snap.kb, rule):
+        dispatcher.utter_message(text=line)
+    # After the emergency number: the help route for what was described, if it is clear
+    # ("mijn partner slaat me al maanden" → also Veilig Thuis).
+    retriever = snap.retriever
+    best = next(iter(retriever.rank(text, prefer="help", limit=1)), None)
+    if best and isinstance(best.item, Situation) and best.score >= retriever.threshold_for(best.item):
+        for line in formatting.situation_texts(snap.kb, best.item)[1:]:
+            dispatcher.utter_message(text=line)
     return True
 
 

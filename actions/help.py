@@ -23,16 +23,35 @@ class ActionHelp(Action):
             return common.serve(dispatcher, snap, kb.item(chosen))
         intent = (tracker.latest_message or {}).get("intent", {}).get("name")
         role = "mens_spreken" if intent == "request_human" else common.first_entity(tracker, "role")
-        situation = situation_for_role(kb, role) if role else None
-        if situation is not None:
-            return common.serve(dispatcher, snap, situation)
-        if common.message_text(tracker):
+        text = common.message_text(tracker)
+        # A button or a bare "ik ben een ouder" says who is asking, not what happened.
+        if role and len(snap.retriever.text.terms(text)) <= 3:
+            return route_by_role(dispatcher, snap, role)
+        if text:
             events = answer_by_retrieval(dispatcher, tracker, snap, prefer="help")
             if events is not None:
                 return events
+        if role:
+            return route_by_role(dispatcher, snap, role)
         dispatcher.utter_message(response="utter_ask_role")
         return []
 
 
+def situations_for_role(kb, role: str):
+    return [s for s in kb.situations.values() if s.role == role and s.vetted]
+
+
 def situation_for_role(kb, role: str):
-    return next((s for s in kb.situations.values() if s.role == role and s.vetted), None)
+    return next(iter(situations_for_role(kb, role)), None)
+
+
+def route_by_role(dispatcher, snap, role: str):
+    """One situation for this role: answer it. Several: one short question with buttons."""
+    situations = situations_for_role(snap.kb, role)
+    if len(situations) == 1:
+        return common.serve(dispatcher, snap, situations[0])
+    if situations:
+        common.offer_choices(dispatcher, "utter_ask_situation", situations, "ask_help")
+        return []
+    dispatcher.utter_message(response="utter_ask_role")
+    return []

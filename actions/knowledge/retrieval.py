@@ -134,6 +134,7 @@ class Retriever:
             "population": (words & self.populations) | set(entities.get("population", ())) & self.populations,
             "topic": (words & set(MAIN_TOPICS)) | set(entities.get("topic", ())) & set(MAIN_TOPICS),
             "form": (words & self.forms) | set(entities.get("form", ())) & self.forms,
+            "role": set(entities.get("role", ())),
         }
 
     def rank(
@@ -250,6 +251,9 @@ class Retriever:
             if item.id in related:
                 score += 0.1
                 why.append("past bij vorige antwoord")
+        if isinstance(item, Situation) and item.role in set(named.get("role", ())):
+            score += 0.05
+            why.append("past bij wie er vraagt")
         kind = _item_kind(item)
         if prefer == "help" and kind == "entry":
             score *= 0.85

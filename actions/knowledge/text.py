@@ -6,6 +6,7 @@ import functools
 import os
 import re
 import unicodedata
+import warnings
 from pathlib import Path
 from typing import Dict, List
 
@@ -39,7 +40,9 @@ def lemma_table():
     Only the table is read (not the whole pipeline with its tokenizer): that keeps the
     action server's start-up and knowledge reloads short.
     """
-    from spacy.lookups import Lookups, load_lookups
+    with warnings.catch_warnings():  # spaCy's imports warn about their own dependencies
+        warnings.simplefilter("ignore")
+        from spacy.lookups import Lookups, load_lookups
 
     saved = SPACY_DIR / "lemmatizer" / "lookups"
     if (saved / "lookups.bin").exists():
