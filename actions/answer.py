@@ -86,7 +86,7 @@ def answer_by_retrieval(dispatcher, tracker, snap, prefer: str):
         return common.serve(dispatcher, snap, decision.best.item)
     best = decision.best
     if (decision.kind == "clarify" and prefer == "help" and not isinstance(best.item, Entry)
-            and best.score >= retriever.threshold_for(best.item)):
+            and best.score >= retriever.help_threshold):
         # Help is low-risk to give: answer the best route and offer the close ones.
         events = common.serve(dispatcher, snap, best.item)
         others = [m.item for m in decision.matches[1:] if not isinstance(m.item, Entry)]

@@ -25,6 +25,7 @@ ANSWER_THRESHOLD = 0.50
 CLARIFY_THRESHOLD = 0.25
 CLARIFY_MARGIN = 0.04
 FIGURE_MARGIN = 0.16
+HELP_THRESHOLD = 0.30
 WORD_WEIGHT = 0.6
 MISMATCH_FACTOR = 0.5
 ITEM_BLEND = 0.35
@@ -70,6 +71,9 @@ class Retriever:
         self.kb = kb
         self.answer_threshold = ANSWER_THRESHOLD
         self.clarify_threshold = CLARIFY_THRESHOLD
+        # Someone asking for help gets the best route (with the close ones as buttons)
+        # from this score on: a near-miss help route does little harm, silence does.
+        self.help_threshold = HELP_THRESHOLD
         self.text = TextProcessor(kb.synonyms)
         self.items: List[object] = []
         sources: List[List[tuple]] = []  # per item: (text, weight)
