@@ -3,7 +3,6 @@
 No Dutch spaCy model can be installed here, so we save a blank Dutch pipeline with the
 lookup lemmatizer from spacy-lookups-data. Usage: python scripts/build_spacy_nl.py OUT_DIR
 """
-import json
 import sys
 from pathlib import Path
 
@@ -18,10 +17,6 @@ def build(out_dir: Path) -> None:
     nlp.meta["description"] = "Blank Dutch pipeline with lookup lemmatizer (built at set-up)"
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(out_dir)
-    # The knowledge search only needs the lemma table; as plain JSON the action server can
-    # read it without importing spaCy (less memory, faster start).
-    table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
-    (out_dir / "lemma_lookup.json").write_text(json.dumps(dict(table.items()), ensure_ascii=False), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -3,18 +3,15 @@ from __future__ import annotations
 
 import difflib
 import functools
+import gzip
 import importlib.util
 import json
-import os
 import re
 import unicodedata
-import warnings
 from pathlib import Path
 from typing import Dict, List
 
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SPACY_DIR = Path(os.environ.get("VRAAGBAAK_SPACY_NL", REPO_ROOT / ".build" / "spacy_nl"))
 
 def _dutch_stop_words() -> frozenset:
     """spaCy's Dutch stop-word list, read without importing spaCy itself (saves memory in
@@ -47,23 +44,14 @@ def normalise(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def lemma_table():
-    """The lemma lookup table of the Dutch spaCy pipeline built at set-up.
-
-    Only the table is read (not the whole pipeline with its tokenizer), from the JSON copy
-    made at set-up when it exists: that keeps the action server small and quick to start.
-    """
-    exported = SPACY_DIR / "lemma_lookup.json"  # written by scripts/build_spacy_nl.py
-    if exported.exists():
-        return json.loads(exported.read_text(encoding="utf-8"))
-    with warnings.catch_warnings():  # spaCy's imports warn about their own dependencies
-        warnings.simplefilter("ignore")
-        from spacy.lookups import Lookups, load_lookups
-
-    saved = SPACY_DIR / "lemmatizer" / "lookups"
-    if (saved / "lookups.bin").exists():
-        return Lookups().from_disk(saved).get_table("lemma_lookup")
-    return load_lookups("nl", ["lemma_lookup"]).get_table("lemma_lookup")
+def lemma_table() -> Dict[str, str]:
+    """The Dutch lemma lookup table: the same data the spaCy pipeline's lookup lemmatizer
+    uses (spacy-lookups-data), read as plain JSON so the action server need not import
+    spaCy (less memory, faster start)."""
+    spec = importlib.util.find_spec("spacy_lookups_data")
+    table = Path(spec.origin).parent / "data" / "nl_lemma_lookup.json.gz"
+    with gzip.open(table, "rt", encoding="utf-8") as handle:
+        return json.load(handle)
 
 
 class TextProcessor:
