@@ -106,6 +106,19 @@ def test_action_server_down_gives_help_numbers_and_recovers(stack):
     assert texts(followup) == expected_followup(texts(normal), "meisjes")
 
 
+def wait_for_action_log(stack, text, sender, timeout=30.0) -> bool:
+    """The store reloads in a background thread after a request notices the change, so
+    keep asking (each request lets it look) until the log line appears."""
+    log = stack.log_dir / f"action-server-{stack.action_port}.log"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if text in log.read_text(errors="replace"):
+            return True
+        post(stack.rasa_port, BOYS_QUESTION, sender)
+        time.sleep(0.5)
+    return False
+
+
 def test_invalid_knowledge_file_keeps_last_good_version(stack):
     sender = "kennis-kapot"
     _, before = post(stack.rasa_port, BOYS_QUESTION, sender)
@@ -119,15 +132,14 @@ def test_invalid_knowledge_file_keeps_last_good_version(stack):
             assert status == 200
         assert texts(post(stack.rasa_port, BOYS_QUESTION, sender)[1]) == texts(before)
         assert texts(reply) == expected_followup(texts(before), "meisjes")
-        action_log = (stack.log_dir / f"action-server-{stack.action_port}.log").read_text(errors="replace")
-        assert "Wijziging in knowledge/ geweigerd; de laatste goede versie blijft actief." in action_log
-        assert "Kennisbank niet geladen: " in action_log
+        assert wait_for_action_log(stack, "Wijziging in knowledge/ geweigerd; de laatste goede versie blijft actief.", sender)
+        assert wait_for_action_log(stack, "Kennisbank niet geladen: ", sender)
+        assert texts(post(stack.rasa_port, BOYS_QUESTION, sender)[1]) == texts(before)
     finally:
         target.write_text(good + "\n# hersteld\n", encoding="utf-8")
     time.sleep(1.5)
+    assert wait_for_action_log(stack, "Kennisbank opnieuw geladen", sender)
     assert texts(post(stack.rasa_port, BOYS_QUESTION, sender)[1]) == texts(before)
-    action_log = (stack.log_dir / f"action-server-{stack.action_port}.log").read_text(errors="replace")
-    assert "Kennisbank opnieuw geladen" in action_log
 
 
 def test_faults_leave_no_user_text_in_logs(stack):
