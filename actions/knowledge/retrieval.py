@@ -26,6 +26,8 @@ CLARIFY_THRESHOLD = 0.25
 CLARIFY_MARGIN = 0.04
 FIGURE_MARGIN = 0.12
 HELP_THRESHOLD = 0.30
+LEAD_DISCOUNT = 0.12
+CLEAR_LEAD = 0.20
 WORD_WEIGHT = 0.6
 MISMATCH_FACTOR = 0.5
 ITEM_BLEND = 0.35
@@ -283,6 +285,12 @@ class Retriever:
             and not self._same_question(top.item, m.item) and not self._same_help(top.item, m.item)
         ]
         if top.score >= self.threshold_for(top.item) and not rivals:
+            return Decision("answer", matches)
+        # A knowledge entry with a lower score may still be the clear answer when nothing
+        # else comes close (help routes have their own, lower bar: help_threshold).
+        runner_up = matches[1].score if len(matches) > 1 else 0.0
+        if (isinstance(top.item, Entry) and top.score >= self.threshold_for(top.item) - LEAD_DISCOUNT
+                and top.score - runner_up >= CLEAR_LEAD):
             return Decision("answer", matches)
         options = [top] + [m for m in matches[1:] if m.score >= self.clarify_threshold][:2]
         return Decision("clarify", options)
