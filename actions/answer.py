@@ -1,8 +1,6 @@
 """Answer questions about facts, figures and explanations from vetted knowledge."""
-from typing import Any, Dict, List, Text
+from typing import Text
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions import common
 from actions.knowledge.model import Entry
@@ -12,15 +10,11 @@ MENU_KINDS = {"cijfers": ("figure", "utter_menu_figures"), "uitleg": ("explanati
 MENU_SIZE = 8
 
 
-class ActionAnswer(Action):
+class ActionAnswer(common.VraagbaakAction):
     def name(self) -> Text:
         return "action_answer"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        snap = common.snapshot()
-        if common.crisis_first(dispatcher, tracker, snap):
-            return []
+    def respond(self, dispatcher, tracker, snap):
         chosen = common.first_entity(tracker, "entry_id")
         if chosen:
             item = snap.kb.item(chosen)

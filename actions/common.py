@@ -5,13 +5,13 @@ import logging
 import re
 from typing import Any, Dict, List, Optional, Set
 
-from rasa_sdk import Tracker
+from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge import formatting
 from actions.knowledge.model import Entry, Organisation, Situation
-from actions.knowledge.store import Snapshot, default_store
+from actions.knowledge.store import KnowledgeError, Snapshot, default_store
 
 logger = logging.getLogger(__name__)
 
@@ -111,3 +111,32 @@ def no_answer(dispatcher: CollectingDispatcher) -> None:
 def served_item(tracker: Tracker, snap: Snapshot, slot: str = "last_entry"):
     item_id = tracker.get_slot(slot)
     return snap.kb.item(item_id) if item_id else None
+
+
+class VraagbaakAction(Action):
+    """Base of every action: crisis first, then `respond`; never a failed action call.
+
+    A failed call would make rasa-sdk send the whole conversation back in an error body
+    (which Rasa then logs) and leave the visitor without a reply. Instead the visitor gets
+    an honest "dat weet ik niet" with the help options, and the log gets the error type.
+    """
+
+    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, snap: Snapshot) -> List[Dict[str, Any]]:
+        raise NotImplementedError
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]):
+        try:
+            snap = snapshot()
+            if crisis_first(dispatcher, tracker, snap):
+                return []
+            return self.respond(dispatcher, tracker, snap)
+        except Exception as error:  # noqa: BLE001 - see the docstring
+            reason = "kennisbank laadt niet" if isinstance(error, KnowledgeError) else type(error).__name__
+            logger.error("Actie %s mislukt (%s); de bezoeker krijgt de hulpopties.", self.name(), reason)
+            dispatcher.messages.clear()
+            no_answer(dispatcher)
+            return []
+
+
+def intent_of(tracker: Tracker) -> Optional[str]:
+    return (tracker.latest_message or {}).get("intent", {}).get("name")

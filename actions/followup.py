@@ -1,9 +1,6 @@
 """Follow-up questions that lean on what was said before (kept in slots)."""
-from typing import Any, Dict, List, Text
+from typing import Text
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions import common
 from actions.answer import answer_or_say_so
@@ -12,16 +9,13 @@ from actions.knowledge import formatting
 from actions.knowledge.model import Entry, Organisation, Situation
 
 
-class ActionSource(Action):
+class ActionSource(common.VraagbaakAction):
     """'Wat is de bron?' after any answer: publication, publisher, year, link."""
 
     def name(self) -> Text:
         return "action_source"
 
-    async def run(self, dispatcher, tracker, domain):
-        snap = common.snapshot()
-        if common.crisis_first(dispatcher, tracker, snap):
-            return []
+    def respond(self, dispatcher, tracker, snap):
         item = common.served_item(tracker, snap)
         if isinstance(item, Situation):
             item = common.served_item(tracker, snap, "last_organisation")
@@ -32,16 +26,13 @@ class ActionSource(Action):
         return []
 
 
-class ActionFollowupPopulation(Action):
+class ActionFollowupPopulation(common.VraagbaakAction):
     """'En meisjes?' after a figure about boys: the same question for another group."""
 
     def name(self) -> Text:
         return "action_followup_population"
 
-    async def run(self, dispatcher, tracker, domain):
-        snap = common.snapshot()
-        if common.crisis_first(dispatcher, tracker, snap):
-            return []
+    def respond(self, dispatcher, tracker, snap):
         previous = common.served_item(tracker, snap)
         text = common.message_text(tracker)
         wanted = snap.retriever.mentions(text, common.entity_values(tracker))["population"]
@@ -56,16 +47,13 @@ class ActionFollowupPopulation(Action):
         return answer_or_say_so(dispatcher, tracker, snap)
 
 
-class ActionFollowupAnonymous(Action):
+class ActionFollowupAnonymous(common.VraagbaakAction):
     """'Kan dat anoniem?' after a help answer."""
 
     def name(self) -> Text:
         return "action_followup_anonymous"
 
-    async def run(self, dispatcher, tracker, domain):
-        snap = common.snapshot()
-        if common.crisis_first(dispatcher, tracker, snap):
-            return []
+    def respond(self, dispatcher, tracker, snap):
         previous = common.served_item(tracker, snap)
         if isinstance(previous, Situation):  # answer for every organisation just shown
             orgs = [snap.kb.organisations[o] for o in previous.organisations[:3] if o in snap.kb.organisations]
@@ -82,16 +70,13 @@ class ActionFollowupAnonymous(Action):
         return common.serve(dispatcher, snap, situation)
 
 
-class ActionFollowupOrganisation(Action):
+class ActionFollowupOrganisation(common.VraagbaakAction):
     """'En van Veilig Thuis?' after a phone number: the same details for another organisation."""
 
     def name(self) -> Text:
         return "action_followup_organisation"
 
-    async def run(self, dispatcher, tracker, domain):
-        snap = common.snapshot()
-        if common.crisis_first(dispatcher, tracker, snap):
-            return []
+    def respond(self, dispatcher, tracker, snap):
         org = organisation_named(snap, tracker)
         if org is None:
             dispatcher.utter_message(response="utter_ask_which_organisation")

@@ -1,27 +1,21 @@
 """Route people to help by their situation and by who is asking."""
-from typing import Any, Dict, List, Text
+from typing import Text
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.executor import CollectingDispatcher
 
 from actions import common
 from actions.answer import answer_by_retrieval
 
 
-class ActionHelp(Action):
+class ActionHelp(common.VraagbaakAction):
     def name(self) -> Text:
         return "action_help"
 
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        snap = common.snapshot()
-        if common.crisis_first(dispatcher, tracker, snap):
-            return []
+    def respond(self, dispatcher, tracker, snap):
         kb = snap.kb
         chosen = common.first_entity(tracker, "entry_id")
         if chosen and kb.item(chosen) is not None and kb.item(chosen).vetted:
             return common.serve(dispatcher, snap, kb.item(chosen))
-        intent = (tracker.latest_message or {}).get("intent", {}).get("name")
+        intent = common.intent_of(tracker)
         role = "mens_spreken" if intent == "request_human" else common.first_entity(tracker, "role")
         text = common.message_text(tracker)
         # A button or a bare "ik ben een ouder" says who is asking, not what happened.

@@ -67,10 +67,17 @@ def clean_warning(message) -> str:
     return scrub(text)
 
 
+# rasa-sdk echoes the whole tracker (all user texts) in the body of a failed action call.
+_REQUEST_BODY = re.compile(r"\b(body|request_body)=(['\"]).*?(?<!\\)\2", re.S)
+_JSON_TEXT = re.compile(r'("(?:text|message|sender_id|sender|value)"\s*:\s*)"(?:[^"\\]|\\.)*"')
+
+
 def scrub(text: str) -> str:
-    """`text` without SQL parameters, conversation ids and personal data."""
+    """`text` without SQL parameters, request bodies, conversation ids and personal data."""
     if not text:
         return text
+    text = _REQUEST_BODY.sub(lambda m: f"{m.group(1)}=[verborgen]", text)
+    text = _JSON_TEXT.sub(lambda m: f'{m.group(1)}"***"', text)
     text = _SQL_BLOCK.sub("[SQL verborgen]", text)
     text = _ID_AFTER.sub(lambda m: f"{m.group('key')}{m.group('q')}***{m.group('q')}", text)
     return redact(text)

@@ -172,3 +172,14 @@ def test_background_reload_keeps_answering_from_the_last_version(tmp_path):
     while store.get().kb.organisations["org_kindertelefoon"].phone != "0800-0433":
         assert time.monotonic() < deadline, "reload did not finish"
         time.sleep(0.05)
+
+
+def test_an_action_that_fails_still_answers_honestly_and_logs_no_text(mini, monkeypatch, caplog):
+    def broken(*args, **kwargs):
+        raise RuntimeError("kapot")
+
+    monkeypatch.setattr("actions.answer.answer_by_retrieval", broken)
+    with caplog.at_level("ERROR"):
+        texts, _, events, _ = run(ActionAnswer(), "geheime vraag over mijn oom", "ask_knowledge")
+    assert texts == ["utter_no_answer", "utter_help_pointer"] and events == []
+    assert "action_answer" in caplog.text and "geheime vraag" not in caplog.text

@@ -10,7 +10,7 @@ violence. Between the thresholds the caller should ask which item was meant.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Optional, Sequence
+from typing import Dict, List, Optional, Sequence
 
 import difflib
 import re
