@@ -14,7 +14,7 @@ export PYTHONHASHSEED := 0
 
 TRAIN_INPUTS := config.yml bot/domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(SPACY_NL)/meta.json
 
-.PHONY: help setup run train test test-unit test-stories validate check report eval bench nlu-report test-e2e test-scale clean test-scale
+.PHONY: help setup run train test test-unit test-stories validate check report eval bench nlu-report test-e2e test-scale clean
 
 help:
 	@echo "make run    - alles klaarzetten, trainen als nodig en de assistent starten"

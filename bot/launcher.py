@@ -34,7 +34,22 @@ def _add_root_route(app) -> None:
         add_chat_page(app)
 
 
+def _knowledge_or_exit() -> None:
+    """Crisis patterns and help numbers come from knowledge/: without a valid base the
+    assistant would have no vetted emergency number to give, so it does not start."""
+    from actions.knowledge.store import KnowledgeError, default_store
+
+    try:
+        default_store().get()
+    except KnowledgeError as error:
+        print(f"De kennisbank laadt niet ({len(error.problems)} fout(en)); de assistent start niet. "
+              "Draai 'make check' voor de details.", file=sys.stderr)
+        sys.exit(1)
+
+
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "run":
+        _knowledge_or_exit()
     import rasa.server
     import rasa.core.run
     import rasa.telemetry

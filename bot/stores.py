@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from typing import Any, Dict, Iterable, Optional, Text
 
@@ -41,10 +42,22 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
         super().__init__(domain, event_broker, **kwargs)
         self.max_idle_seconds = float(max_idle_minutes) * 60
         self._last_seen: Dict[Text, float] = {}
+        # Also purge when nobody is chatting, so "gone after 30 minutes" holds at night too.
+        self._sweeper = threading.Thread(target=self._sweep, name="gesprekken-opruimen", daemon=True)
+        self._sweeper.start()
+
+    def _sweep(self) -> None:
+        interval = min(60.0, max(1.0, self.max_idle_seconds / 10))
+        while True:
+            time.sleep(interval)
+            try:
+                self._purge()
+            except Exception:  # noqa: BLE001 - the sweeper must keep running
+                logger.exception("Opruimen van verlopen gesprekken mislukt.")
 
     def _purge(self) -> None:
         cutoff = time.monotonic() - self.max_idle_seconds
-        expired = [key for key, seen in self._last_seen.items() if seen < cutoff]
+        expired = [key for key, seen in list(self._last_seen.items()) if seen < cutoff]
         for key in expired:
             self.store.pop(key, None)
             self._last_seen.pop(key, None)

@@ -146,3 +146,23 @@ def test_sql_store_forget(sql_store):
     store.forget("weg")
     assert {row[0] for row in stored_rows(path)} == {"blijft"}
     assert run(store.retrieve("weg")) is None
+
+
+def test_idle_conversations_are_dropped_without_any_new_traffic():
+    import asyncio
+    import time as _time
+
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.stores import ExpiringInMemoryTrackerStore
+
+    store = ExpiringInMemoryTrackerStore(Domain.empty(), max_idle_minutes=0.02)  # 1.2 s
+    tracker = DialogueStateTracker.from_events("stil", [UserUttered("hallo")])
+    asyncio.run(store.save(tracker))
+    assert "stil" in store.store
+    deadline = _time.monotonic() + 10
+    while "stil" in store.store and _time.monotonic() < deadline:
+        _time.sleep(0.2)  # no save, retrieve or keys call: only the sweeper runs
+    assert "stil" not in store.store
