@@ -126,13 +126,20 @@ class WebsiteInput(InputChannel):
                 sender = _sender_from(request)
             except BadRequest as bad:
                 return done(request, response.json({"error": bad.message}, status=bad.status))
-            store = getattr(getattr(request.app.ctx, "agent", None), "tracker_store", None)
+            agent = getattr(request.app.ctx, "agent", None)
+            store = getattr(agent, "tracker_store", None)
             # Rasa wraps the configured store (AwaitableTrackerStore); look inside.
             while store is not None and not hasattr(store, "forget") and hasattr(store, "_tracker_store"):
                 store = store._tracker_store
             forgotten = False
             if store is not None and hasattr(store, "forget"):
-                store.forget(sender)
+                lock_store = getattr(agent, "lock_store", None)
+                if lock_store is not None:
+                    # Wait for a reply still being made, or it would save the conversation again.
+                    async with lock_store.lock(sender):
+                        store.forget(sender)
+                else:
+                    store.forget(sender)
                 forgotten = True
             return done(request, response.json({"status": "ok", "forgotten": forgotten}))
 

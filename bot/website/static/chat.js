@@ -134,11 +134,13 @@
     if (busy) return;
     addMessage("user", shown || message);
     setBusy(true);
-    post("message", { sender: sender, message: message })
+    var askedAs = sender;
+    post("message", { sender: askedAs, message: message })
       .then(function (reply) {
         return reply.json().then(function (data) { return data; }, function () { return null; });
       })
       .then(function (data) {
+        if (askedAs !== sender) return;  /* the conversation was wiped meanwhile */
         if (data && Array.isArray(data.messages)) {
           data.messages.forEach(function (m) { addMessage("bot", m.text, m.buttons); });
         } else if (data && typeof data.error === "string") {
