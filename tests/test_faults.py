@@ -78,7 +78,7 @@ def test_action_server_down_gives_help_numbers_and_recovers(stack):
     status, reply = post(stack.rasa_port, f"{BOYS_QUESTION} {MARK}", "actie-weg")
     seconds = time.monotonic() - began
     assert status == 200 and texts(reply) == help_reply
-    assert seconds < 10
+    assert seconds < 30  # a guard against hanging until a client time-out, not a speed target
     status, web = post_website(stack.rasa_port, f"{BOYS_QUESTION} {MARK}", "actie-weg-web")
     assert status == 200 and [m["text"] for m in web["messages"]] == help_reply
     for text in texts(reply) + [m["text"] for m in web["messages"]]:
