@@ -1,6 +1,7 @@
 """Helpers shared by the actions: crisis-first check, entities, serving items."""
 from __future__ import annotations
 
+import abc
 import logging
 import re
 from typing import Any, Dict, List, Optional, Set
@@ -113,7 +114,7 @@ def served_item(tracker: Tracker, snap: Snapshot, slot: str = "last_entry"):
     return snap.kb.item(item_id) if item_id else None
 
 
-class VraagbaakAction(Action):
+class VraagbaakAction(Action, metaclass=abc.ABCMeta):
     """Base of every action: crisis first, then `respond`; never a failed action call.
 
     A failed call would make rasa-sdk send the whole conversation back in an error body
@@ -121,8 +122,9 @@ class VraagbaakAction(Action):
     an honest "dat weet ik niet" with the help options, and the log gets the error type.
     """
 
+    @abc.abstractmethod  # abstract: rasa-sdk registers only concrete Action subclasses
     def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, snap: Snapshot) -> List[Dict[str, Any]]:
-        raise NotImplementedError
+        """The action's own reply, after the crisis check."""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]):
         try:
