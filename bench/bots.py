@@ -39,14 +39,9 @@ class BenchError(RuntimeError):
 
 def rasa_env(extra: Optional[Dict[str, str]] = None) -> Dict[str, str]:
     """Environment for every Rasa process: no telemetry, quiet libraries, fixed hashing."""
-    env = dict(os.environ)
-    env.update({
-        "RASA_TELEMETRY_ENABLED": "false",
-        "TF_CPP_MIN_LOG_LEVEL": "3",
-        "PYTHONHASHSEED": "0",
-        "PYTHONUNBUFFERED": "1",
-        "PYTHONWARNINGS": "ignore",  # as bot/serve.py does for `make run`
-    })
+    from bot.serve import quiet_env  # the same environment as `make run`
+
+    env = quiet_env({"PYTHONUNBUFFERED": "1"})
     venv_bin = str(Path(PYTHON).parent)
     env["PATH"] = venv_bin + os.pathsep + env.get("PATH", "")
     if extra:

@@ -193,16 +193,20 @@ def _proc_cpu_jiffies(pid: int) -> int:
         return 0
 
 
-def tree_cpu_jiffies(root_pid: int) -> int:
-    children = _children_map()
-    total, stack, seen = 0, [root_pid], set()
+def _tree_pids(root_pid: int, children: Dict[int, List[int]]):
+    """A process and all its descendants, each once."""
+    stack, seen = [root_pid], set()
     while stack:
         pid = stack.pop()
         if pid in seen:
             continue
         seen.add(pid)
-        total += _proc_cpu_jiffies(pid)
+        yield pid
         stack.extend(children.get(pid, ()))
+
+
+def tree_cpu_jiffies(root_pid: int) -> int:
+    total = sum(_proc_cpu_jiffies(pid) for pid in _tree_pids(root_pid, _children_map()))
     return total
 
 
@@ -286,15 +290,7 @@ def tree_rss_bytes(root_pid: int, children: Optional[Dict[int, List[int]]] = Non
         return total
     if children is None:
         children = _children_map()
-    total, stack, seen = 0, [root_pid], set()
-    while stack:
-        pid = stack.pop()
-        if pid in seen:
-            continue
-        seen.add(pid)
-        total += _vmrss_kib(pid) * 1024
-        stack.extend(children.get(pid, ()))
-    return total
+    return sum(_vmrss_kib(pid) * 1024 for pid in _tree_pids(root_pid, children))
 
 
 class RssSampler:

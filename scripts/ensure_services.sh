@@ -39,6 +39,8 @@ if [[ ${#missing[@]} -gt 0 ]]; then
   fi
   echo "Installeren: ${missing[*]} (Debian-pakketten)…"
   export DEBIAN_FRONTEND=noninteractive
+  apt_log="$(cd "$(dirname "$0")/.." && pwd)/logs/apt-services.log"
+  mkdir -p "$(dirname "$apt_log")"
   # Debian's packages try to start the services; a policy-rc.d that says no keeps them off.
   policy=/usr/sbin/policy-rc.d
   added_policy=0
@@ -48,12 +50,12 @@ if [[ ${#missing[@]} -gt 0 ]]; then
   trap '[[ $added_policy == 1 ]] && $SUDO rm -f $policy || true' EXIT
   for attempt in 1 2 3 4 5 6 7 8 9 10; do
     # another apt run may hold the lock for a while
-    if $SUDO apt-get install -y --no-install-recommends "${missing[@]}" >/tmp/vraagbaak-apt.log 2>&1; then
+    if $SUDO apt-get install -y --no-install-recommends "${missing[@]}" >"$apt_log" 2>&1; then
       break
     fi
     if [[ $attempt == 1 ]]; then $SUDO apt-get update >/dev/null 2>&1 || true; fi
     if [[ $attempt == 10 ]]; then
-      echo "Installeren mislukt; zie /tmp/vraagbaak-apt.log" >&2; exit 1
+      echo "Installeren mislukt; zie $apt_log" >&2; exit 1
     fi
     sleep 10
   done
