@@ -34,7 +34,7 @@ RUN pip install --no-deps -e . \
  && rasa train --config config.yml --domain bot/domain.yml --data data \
       --out models --fixed-model-name vraagbaak \
  && vraagbaak check \
- && rm -rf /root/.cache .rasa
+ && rm -rf "$HOME/.cache" .rasa
 
 # Run as an unprivileged user; the app only needs to read its files.
 RUN useradd --system --uid 10001 --home /app vraagbaak && mkdir -p /app/logs && chown vraagbaak /app/logs

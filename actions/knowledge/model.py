@@ -6,6 +6,16 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional
 
 
+class Reviewed:
+    """Items with a review status: only `vetted` ones are ever served."""
+
+    status: str
+
+    @property
+    def vetted(self) -> bool:
+        return self.status == "vetted"
+
+
 @dataclass(frozen=True)
 class Source:
     id: str
@@ -16,7 +26,7 @@ class Source:
 
 
 @dataclass(frozen=True)
-class Entry:
+class Entry(Reviewed):
     """A fact, explanation or quote. Only `vetted` entries are served."""
 
     id: str
@@ -38,13 +48,9 @@ class Entry:
     file: str = ""
     line: int = 0
 
-    @property
-    def vetted(self) -> bool:
-        return self.status == "vetted"
-
 
 @dataclass(frozen=True)
-class Organisation:
+class Organisation(Reviewed):
     id: str
     name: str
     for_whom: str
@@ -66,13 +72,9 @@ class Organisation:
     file: str = ""
     line: int = 0
 
-    @property
-    def vetted(self) -> bool:
-        return self.status == "vetted"
-
 
 @dataclass(frozen=True)
-class Situation:
+class Situation(Reviewed):
     id: str
     role: str
     title: str
@@ -83,10 +85,6 @@ class Situation:
     questions: tuple
     file: str = ""
     line: int = 0
-
-    @property
-    def vetted(self) -> bool:
-        return self.status == "vetted"
 
 
 @dataclass(frozen=True)
