@@ -15,10 +15,12 @@ import yaml
 from actions.knowledge.model import (
     CrisisRule,
     Entry,
+    Evidence,
     KnowledgeBase,
     Organisation,
     Situation,
     Source,
+    Translation,
 )
 
 ERROR = "FOUT"
@@ -97,6 +99,50 @@ def _values(raw) -> tuple:
     return tuple(values)
 
 
+def _evidence(raw) -> tuple:
+    """The `evidence:` list as Evidence objects; a wrong shape raises ValueError."""
+    found = []
+    for item in _as_tuple(raw):
+        if not isinstance(item, dict):
+            raise ValueError("elk stuk 'evidence' moet een blok zijn met quote, where en read")
+        found.append(Evidence(
+            quote=str(item.get("quote") or "").strip(), where=str(item.get("where") or "").strip(),
+            read=_as_date(item.get("read")), line=item.get("__line__", 0),
+        ))
+    return tuple(found)
+
+
+TRANSLATION_META = ("translated", "from_nl")
+
+
+def _translations(raw) -> Dict[str, Translation]:
+    """The `translations:` mapping (lang -> fields); a wrong shape raises ValueError."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ValueError("onder 'translations' hoort per taal een blok, zoals 'en:'")
+    found = {}
+    for lang, block in raw.items():
+        if lang == "__line__":
+            continue
+        if not isinstance(block, dict):
+            raise ValueError(f"'translations: {lang}:' moet een blok zijn met velden als text en translated")
+        fields = {str(k): str(v).strip() for k, v in block.items()
+                  if k not in TRANSLATION_META and k != "__line__" and v is not None}
+        from_nl = block.get("from_nl")
+        found[str(lang)] = Translation(
+            lang=str(lang), fields=fields, translated=_as_date(block.get("translated")),
+            from_nl=None if from_nl in (None, "") else str(from_nl),
+            line=block.get("__line__", 0),
+        )
+    return found
+
+
+# Files owned by other parts of the code (not knowledge items); the loader skips them.
+SKIPPED_FILES = {"vocabulary.yml"}
+# Top-level keys of the language and interface files.
+SETTINGS_SECTIONS = ("languages", "hedges", "interface")
+
 # Which top-level key each kind of file uses, and the fields each item must have.
 REQUIRED = {
     "sources": ("id", "citation", "publisher", "year"),
@@ -128,6 +174,7 @@ def build_item(section: str, item: Dict[str, Any], file: str):
             questions=tuple(str(q) for q in _as_tuple(data["questions"])),
             group=data.get("group"), population=data.get("population"), form=data.get("form"),
             source_page=data.get("source_page"), related=_as_tuple(data.get("related")),
+            evidence=_evidence(data.get("evidence")), translations=_translations(data.get("translations")),
             file=file, line=line,
         )
     if section == "organisations":
@@ -140,14 +187,16 @@ def build_item(section: str, item: Dict[str, Any], file: str):
             phone_note=data.get("phone_note"), web=data.get("web"), chat=data.get("chat"),
             hours=data.get("hours"), anonymous=data.get("anonymous"),
             staffed=bool(data.get("staffed", False)), emergency=bool(data.get("emergency", False)),
-            values=_values(data.get("values")), file=file, line=line,
+            values=_values(data.get("values")), evidence=_evidence(data.get("evidence")),
+            translations=_translations(data.get("translations")), file=file, line=line,
         )
     if section == "situations":
         return Situation(
             id=data["id"], role=data["role"], title=str(data["title"]), text=str(data["text"]).strip(),
             organisations=_as_tuple(data["organisations"]), status=data["status"],
             checked=_as_date(data["checked"]),
-            questions=tuple(str(q) for q in _as_tuple(data["questions"])), file=file, line=line,
+            questions=tuple(str(q) for q in _as_tuple(data["questions"])),
+            translations=_translations(data.get("translations")), file=file, line=line,
         )
     if section == "crisis":
         return CrisisRule(
@@ -155,7 +204,7 @@ def build_item(section: str, item: Dict[str, Any], file: str):
             text=str(data["text"]).strip(), patterns=tuple(str(p) for p in _as_tuple(data["patterns"])),
             exclude_patterns=tuple(str(p) for p in _as_tuple(data.get("exclude_patterns"))),
             follow_up=(str(data["follow_up"]).strip() if data.get("follow_up") else None),
-            file=file, line=line,
+            translations=_translations(data.get("translations")), file=file, line=line,
         )
     raise ValueError(section)
 
@@ -171,7 +220,7 @@ def load(directory: Path) -> Tuple[KnowledgeBase, List[Problem]]:
     kb = KnowledgeBase()
     problems: List[Problem] = []
     seen_ids: Dict[str, str] = {}
-    files = sorted(Path(directory).glob("*.yml"))
+    files = [p for p in sorted(Path(directory).glob("*.yml")) if p.name not in SKIPPED_FILES]
     if not files:
         problems.append(Problem(ERROR, str(directory), 0, None, "Geen .yml-bestanden gevonden.",
                                 "Controleer of de map knowledge/ bestaat."))
@@ -183,7 +232,8 @@ def load(directory: Path) -> Tuple[KnowledgeBase, List[Problem]]:
             continue
         if not isinstance(data, dict):
             problems.append(Problem(ERROR, rel, 1, None, "Het bestand is leeg of heeft geen hoofdsleutel.",
-                                    "Begin met een van: entries:, organisations:, situations:, sources:, crisis:, synonyms:."))
+                                    "Begin met een van: entries:, organisations:, situations:, sources:, crisis:, synonyms:, "
+                                    "languages:, interface:."))
             continue
         for section, items in data.items():
             if section == "__line__":
@@ -191,10 +241,14 @@ def load(directory: Path) -> Tuple[KnowledgeBase, List[Problem]]:
             if section == "synonyms":
                 _load_synonyms(items, rel, data.get("__line__", 1), kb, problems)
                 continue
+            if section in SETTINGS_SECTIONS:
+                _load_settings(section, items, rel, data.get("__line__", 1), kb, problems)
+                continue
             if section not in REQUIRED:
                 problems.append(Problem(ERROR, rel, data.get("__line__", 1), None,
                                         f"Onbekende hoofdsleutel '{section}'.",
-                                        "Gebruik entries, organisations, situations, sources, crisis of synonyms."))
+                                        "Gebruik entries, organisations, situations, sources, crisis, synonyms, "
+                                        "languages, hedges of interface."))
                 continue
             if not isinstance(items, list):
                 problems.append(Problem(ERROR, rel, data.get("__line__", 1), None,
@@ -203,8 +257,58 @@ def load(directory: Path) -> Tuple[KnowledgeBase, List[Problem]]:
                 continue
             for item in items:
                 _load_item(section, item, rel, kb, problems, seen_ids)
+    if not kb.interface:
+        kb.interface = default_interface()
     problems.extend(validate(kb))
     return kb, problems
+
+
+def _plain(value):
+    """YAML data without the '__line__' bookkeeping."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if k != "__line__"}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _load_settings(section, items, rel, line, kb, problems) -> None:
+    """languages / hedges (knowledge/languages.yml) and interface (knowledge/interface.yml)."""
+    if not isinstance(items, dict):
+        problems.append(Problem(ERROR, rel, line, None, f"Onder '{section}:' hoort een blok met sleutels.",
+                                "Zie het voorbeeld in knowledge/README.md."))
+        return
+    for key, value in items.items():
+        if key == "__line__":
+            continue
+        value_line = value.get("__line__", line) if isinstance(value, dict) else line
+        if section == "languages":
+            if not isinstance(value, dict):
+                problems.append(Problem(ERROR, rel, value_line, str(key), f"De taal '{key}' is geen blok met velden.",
+                                        "Schrijf bijvoorbeeld 'en: {name: English, scope: full}'."))
+                continue
+            kb.languages[str(key)] = dict(_plain(value), line=value_line)
+        elif section == "hedges":
+            kb.hedges[str(key)] = [str(w).lower() for w in _as_tuple(_plain(value))]
+        else:
+            if not isinstance(value, dict):
+                problems.append(Problem(ERROR, rel, value_line, str(key), f"De tekst '{key}' heeft geen talen.",
+                                        "Schrijf per taal een regel, zoals 'nl: Bron:'."))
+                continue
+            kb.interface[str(key)] = {str(lang): str(text) for lang, text in _plain(value).items()
+                                      if text is not None}
+
+
+_INTERFACE_FILE = Path(__file__).resolve().parents[2] / "knowledge" / "interface.yml"
+
+
+def default_interface() -> Dict[str, Dict[str, str]]:
+    """The shipped interface texts, for a knowledge folder without its own interface.yml."""
+    data, problem = read_yaml(_INTERFACE_FILE) if _INTERFACE_FILE.exists() else (None, None)
+    if problem or not isinstance(data, dict) or not isinstance(data.get("interface"), dict):
+        return {}
+    return {str(k): {str(lang): str(t) for lang, t in _plain(v).items() if t is not None}
+            for k, v in _plain(data["interface"]).items() if isinstance(v, dict)}
 
 
 def _load_item(section, item, rel, kb, problems, seen_ids) -> None:

@@ -2,8 +2,74 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional
+from typing import Dict, List, Mapping, Optional
+
+HOME_LANGUAGE = "nl"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """The source's own words that support a claim, where they stand and when they were read."""
+
+    quote: str
+    where: str
+    read: Optional[dt.date]
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Translation:
+    """One language version of an item's translatable fields."""
+
+    lang: str
+    fields: Mapping[str, str]
+    translated: Optional[dt.date] = None
+    from_nl: Optional[str] = None
+    line: int = 0
+
+
+def fingerprint(texts) -> str:
+    """A short fingerprint of Dutch texts; whitespace and line breaks do not count."""
+    joined = "\n".join(re.sub(r"\s+", " ", str(t or "")).strip() for t in texts)
+    return hashlib.sha256(joined.encode("utf-8")).hexdigest()[:10]
+
+
+class Translatable:
+    """Items with `translations`: lang -> Translation of the fields in TRANSLATABLE."""
+
+    TRANSLATABLE: tuple = ()
+    translations: Mapping[str, Translation]
+
+    def dutch_fields(self) -> Dict[str, str]:
+        """The translatable fields that have a Dutch text."""
+        return {name: str(getattr(self, name)) for name in self.TRANSLATABLE if getattr(self, name, None)}
+
+    def dutch_fingerprint(self) -> str:
+        fields = self.dutch_fields()
+        return fingerprint(f"{name}={fields[name]}" for name in sorted(fields))
+
+    def localized(self, field_name: str, lang: str = HOME_LANGUAGE) -> Optional[str]:
+        """The field in `lang`, or the Dutch text when there is no translation."""
+        translation = self.translations.get(lang) if lang != HOME_LANGUAGE else None
+        if translation is not None and translation.fields.get(field_name):
+            return translation.fields[field_name]
+        return getattr(self, field_name, None)
+
+    def text_in(self, lang: str = HOME_LANGUAGE) -> Optional[str]:
+        return self.localized("text", lang)
+
+    def has_language(self, lang: str) -> bool:
+        return lang == HOME_LANGUAGE or lang in self.translations
+
+
+def localized(item, field_name: str, lang: str = HOME_LANGUAGE) -> Optional[str]:
+    """`item.field_name` in `lang`, falling back to Dutch (also for items without translations)."""
+    if isinstance(item, Translatable):
+        return item.localized(field_name, lang)
+    return getattr(item, field_name, None)
 
 
 class Reviewed:
@@ -26,8 +92,10 @@ class Source:
 
 
 @dataclass(frozen=True)
-class Entry(Reviewed):
+class Entry(Reviewed, Translatable):
     """A fact, explanation or quote. Only `vetted` entries are served."""
+
+    TRANSLATABLE = ("text",)
 
     id: str
     kind: str
@@ -45,12 +113,16 @@ class Entry(Reviewed):
     form: Optional[str] = None
     source_page: Optional[str] = None
     related: tuple = ()
+    evidence: tuple = ()
+    translations: Mapping[str, Translation] = field(default_factory=dict, compare=False)
     file: str = ""
     line: int = 0
 
 
 @dataclass(frozen=True)
-class Organisation(Reviewed):
+class Organisation(Reviewed, Translatable):
+    TRANSLATABLE = ("for_whom", "hours", "anonymous", "chat", "phone_note")
+
     id: str
     name: str
     for_whom: str
@@ -69,12 +141,16 @@ class Organisation(Reviewed):
     staffed: bool = False
     emergency: bool = False
     values: tuple = ()
+    evidence: tuple = ()
+    translations: Mapping[str, Translation] = field(default_factory=dict, compare=False)
     file: str = ""
     line: int = 0
 
 
 @dataclass(frozen=True)
-class Situation(Reviewed):
+class Situation(Reviewed, Translatable):
+    TRANSLATABLE = ("title", "text")
+
     id: str
     role: str
     title: str
@@ -83,12 +159,15 @@ class Situation(Reviewed):
     status: str
     checked: dt.date
     questions: tuple
+    translations: Mapping[str, Translation] = field(default_factory=dict, compare=False)
     file: str = ""
     line: int = 0
 
 
 @dataclass(frozen=True)
-class CrisisRule:
+class CrisisRule(Translatable):
+    TRANSLATABLE = ("text", "follow_up")
+
     id: str
     kind: str  # danger | suicide
     organisation: str
@@ -96,6 +175,7 @@ class CrisisRule:
     patterns: tuple
     exclude_patterns: tuple = ()
     follow_up: Optional[str] = None
+    translations: Mapping[str, Translation] = field(default_factory=dict, compare=False)
     file: str = ""
     line: int = 0
 
@@ -108,6 +188,21 @@ class KnowledgeBase:
     situations: Dict[str, Situation] = field(default_factory=dict)
     crisis: List[CrisisRule] = field(default_factory=list)
     synonyms: Dict[str, List[str]] = field(default_factory=dict)
+    # knowledge/languages.yml: code -> {"name": ..., "scope": "full"|"help", "situations": [...], ...}
+    languages: Dict[str, dict] = field(default_factory=dict)
+    # Words that mark a hedge: {"evidence": [...], "text": [...]} (knowledge/languages.yml)
+    hedges: Dict[str, List[str]] = field(default_factory=dict)
+    # knowledge/interface.yml: key -> {lang: text}, the fixed words around content
+    interface: Dict[str, Dict[str, str]] = field(default_factory=dict)
+
+    def word(self, key: str, lang: str = HOME_LANGUAGE) -> str:
+        """A fixed interface text in `lang`, falling back to Dutch."""
+        texts = self.interface.get(key) or {}
+        return texts.get(lang) or texts.get(HOME_LANGUAGE) or ""
+
+    def emergency_organisation(self) -> Optional["Organisation"]:
+        """The vetted emergency organisation (112)."""
+        return next((o for o in self.organisations.values() if o.emergency and o.vetted and o.phone), None)
 
     def item(self, item_id: str):
         """The entry, organisation or situation with this id, or None."""
