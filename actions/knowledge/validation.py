@@ -1,4 +1,5 @@
-"""Content checks on a loaded KnowledgeBase (references, numbers, phones, freshness)."""
+"""Content checks on a loaded KnowledgeBase (references, numbers, phones, freshness,
+evidence and translations)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -6,8 +7,9 @@ import re
 from typing import List, Optional
 
 from actions.knowledge.loader import ERROR, WARNING, Problem
-from actions.knowledge.model import KnowledgeBase
-from actions.knowledge.numbers import has_digits, numbers_in
+from actions.knowledge.model import HOME_LANGUAGE, CrisisRule, Entry, KnowledgeBase, Organisation, Situation
+from actions.knowledge.numbers import (digits_only, has_digits, numbers_in, occurs_in, phones_in,
+                                       placeholders_in, same_number, urls_in)
 
 STATUSES = {"vetted", "needs_review"}
 ENTRY_KINDS = {"figure", "explanation", "quote"}
@@ -15,8 +17,16 @@ TOPICS = {"mensenhandel", "seksueel_geweld", "rapporteur", "aanpak", "wet"}
 CRISIS_KINDS = {"danger", "suicide"}
 ROLES = {"kind", "slachtoffer", "ouder_omstander", "professional", "eigen_gevoelens",
          "getuige_arbeid", "anoniem", "mens_spreken"}
-MIN_QUESTIONS = 5
+# Example questions: entries and situations need many (the search learns from them),
+# organisations fewer (people mostly ask for them by name).
+MIN_QUESTIONS_ITEM = 5
+MIN_QUESTIONS_ORGANISATION = 5
+MIN_QUESTIONS = MIN_QUESTIONS_ORGANISATION  # kept for older callers
 STALE_AFTER_DAYS = 365
+# Severity of "something required is not written yet" (evidence on a figure, a required
+# translation, a crisis text without the emergency number). A warning while the content
+# team fills the base; an error once it is complete.
+COMPLETENESS = WARNING
 
 # Dutch numbers: 112/113-style short numbers, or 0 followed by 7-10 more digits.
 _PHONE = re.compile(r"^(\d{3}|0[\d -]{7,14}\d)$")
@@ -45,8 +55,9 @@ def validate(kb: KnowledgeBase, today: Optional[dt.date] = None) -> List[Problem
                 "Controleer de bron opnieuw en pas 'checked' aan.")
         if source_id is not None and source_id not in kb.sources:
             add(ERROR, item, f"De bron '{source_id}' bestaat niet in sources.yml.", "Voeg de bron toe of verbeter het id.")
-        if len(item.questions) < MIN_QUESTIONS:
-            add(ERROR, item, f"Maar {len(item.questions)} voorbeeldvragen; minimaal {MIN_QUESTIONS} nodig.",
+        minimum = MIN_QUESTIONS_ORGANISATION if isinstance(item, Organisation) else MIN_QUESTIONS_ITEM
+        if len(item.questions) < minimum:
+            add(ERROR, item, f"Maar {len(item.questions)} voorbeeldvragen; minimaal {minimum} nodig.",
                 "Voeg vragen toe: formeel, informeel, kort, een omschrijving zonder het kernwoord, een met een typfout.")
 
     def check_numbers(item, text, allowed, field):
@@ -116,10 +127,265 @@ def validate(kb: KnowledgeBase, today: Optional[dt.date] = None) -> List[Problem
                 re.compile(pattern)
             except re.error as exc:
                 add(ERROR, rule, f"Het patroon '{pattern}' is geen geldige reguliere expressie ({exc}).", "Verbeter het patroon.")
+        if org is not None and not org.emergency and "{emergency}" not in rule.text:
+            add(COMPLETENESS, rule, "Het eerste crisisbericht noemt het alarmnummer niet ({emergency} ontbreekt).",
+                "Zet {emergency} in 'text'; daar komt het alarmnummer met cijfers (uit help.yml).")
+        bad = placeholders_in(rule.text + " " + (rule.follow_up or "")) - {"{phone}", "{emergency}"}
+        if bad:
+            add(ERROR, rule, f"Onbekende plek(ken) {', '.join(sorted(bad))} in de crisistekst.",
+                "Gebruik alleen {phone} (het nummer van de organisatie) en {emergency} (het alarmnummer).")
     for kind in sorted(CRISIS_KINDS - kinds_seen):
         problems.append(Problem(ERROR, "knowledge/crisis.yml", 0, None, f"Er is geen crisisregel voor '{kind}'.",
                                 "Voeg een crisisregel toe; crisis gaat altijd voor."))
+    problems.extend(check_evidence(kb, today))
+    problems.extend(check_languages(kb))
+    problems.extend(check_translations(kb, today))
     return problems
+
+
+def _problem(severity, item, message, fix) -> Problem:
+    return Problem(severity, item.file, item.line, item.id, message, fix)
+
+
+def _hedge_found(text: str, words) -> Optional[str]:
+    low = " ".join(text.lower().split())
+    for word in words:
+        if re.search(r"(?<!\w)" + re.escape(word) + r"(?!\w)", low):
+            return word
+    return None
+
+
+def check_evidence(kb: KnowledgeBase, today: dt.date) -> List[Problem]:
+    """Every figure and every vetted phone number stands in the source's own words."""
+    problems: List[Problem] = []
+    hedges_evidence = kb.hedges.get("evidence", [])
+    hedges_text = kb.hedges.get("text", []) or hedges_evidence
+
+    def check_pieces(item):
+        for number, piece in enumerate(item.evidence, 1):
+            line = piece.line or item.line
+            where = f"evidence {number}"
+            if not piece.quote:
+                problems.append(Problem(ERROR, item.file, line, item.id, f"{where} heeft geen 'quote'.",
+                                        "Kopieer de zin of tabelcel uit de bron letterlijk bij quote."))
+            if not piece.where:
+                problems.append(Problem(ERROR, item.file, line, item.id, f"{where} heeft geen 'where'.",
+                                        "Zet bij where waar het staat: een pagina, een kopje of een webadres met #."))
+            if piece.read is None:
+                problems.append(Problem(ERROR, item.file, line, item.id, f"{where}: de datum bij 'read' ontbreekt of klopt niet.",
+                                        "Schrijf de datum waarop je het citaat las als JJJJ-MM-DD."))
+            elif piece.read > today:
+                problems.append(Problem(ERROR, item.file, line, item.id, f"{where}: de leesdatum {piece.read} ligt in de toekomst.",
+                                        "Vul de datum in waarop je het citaat echt hebt gelezen."))
+            elif (today - piece.read).days > STALE_AFTER_DAYS:
+                problems.append(Problem(WARNING, item.file, line, item.id,
+                                        f"{where} is gelezen op {piece.read}, langer dan 12 maanden geleden.",
+                                        "Lees de bron opnieuw, controleer het citaat en pas 'read' aan."))
+
+    for entry in kb.entries.values():
+        check_pieces(entry)
+        quotes = [piece.quote for piece in entry.evidence if piece.quote]
+        if entry.values and not quotes:
+            if entry.vetted:
+                problems.append(_problem(
+                    COMPLETENESS, entry, "Dit item heeft getallen, maar geen evidence (de letterlijke woorden van de bron).",
+                    "Voeg evidence toe: quote (letterlijk uit de bron), where (pagina of kopje) en read (datum). "
+                    "Staat het getal in geen bron die je hebt? Zet dan status: needs_review."))
+            continue
+        missing = [v for v in entry.values if not occurs_in(v, quotes)]
+        if missing:
+            shown = ", ".join(_fmt(v) for v in missing)
+            problems.append(_problem(
+                ERROR, entry, f"Het getal {shown} uit 'values' staat niet in de evidence (de citaten).",
+                "Controleer het getal in de bron en kopieer de zin met het getal letterlijk bij quote. "
+                "Staat een jaartal niet in die zin? Voeg een tweede quote toe waarin het wel staat "
+                "(bijvoorbeeld de titel van de publicatie)."))
+        hedge = _hedge_found(" ".join(quotes), hedges_evidence)
+        if hedge and not _hedge_found(entry.text, hedges_text):
+            problems.append(_problem(
+                ERROR, entry, f"De bron is voorzichtig ('{hedge}'), maar de tekst niet.",
+                "Neem de voorzichtigheid over in de Nederlandse tekst, bijvoorbeeld met 'naar schatting' of 'ongeveer'."))
+
+    for org in kb.organisations.values():
+        check_pieces(org)
+        quotes = [piece.quote for piece in org.evidence if piece.quote]
+        if not quotes:
+            if org.vetted and org.phone:
+                problems.append(_problem(
+                    COMPLETENESS, org, "Deze organisatie heeft een telefoonnummer, maar geen evidence.",
+                    "Voeg evidence toe met de eigen woorden van de organisatie over het nummer "
+                    "(uit de hulpgids), met where (het webadres) en read (de datum)."))
+            continue
+        quoted_digits = " ".join(digits_only(q) for q in quotes)
+        for label, phone in (("phone", org.phone), ("phone_alt", org.phone_alt)):
+            if phone and re.sub(r"\D", "", phone) not in re.sub(r"[^\d ]", " ", quoted_digits).split():
+                problems.append(_problem(
+                    ERROR, org, f"Het nummer {phone} ({label}) staat niet in de evidence.",
+                    "Controleer het nummer op de site van de organisatie en kopieer de zin met het nummer letterlijk bij quote."))
+    return problems
+
+
+def check_languages(kb: KnowledgeBase) -> List[Problem]:
+    """languages.yml and interface.yml: known ids, every interface text in every language."""
+    problems: List[Problem] = []
+    file = "knowledge/languages.yml"
+    for code, spec in kb.languages.items():
+        line = spec.get("line", 0)
+        if not re.fullmatch(r"[a-z]{2}", code):
+            problems.append(Problem(ERROR, file, line, code, f"'{code}' is geen taalcode van twee letters.", "Gebruik bijvoorbeeld en of pl."))
+        if spec.get("scope") not in ("full", "help"):
+            problems.append(Problem(ERROR, file, line, code, f"Onbekende scope '{spec.get('scope')}'.", "Gebruik full of help."))
+        if spec.get("number_style", "dutch") not in ("dutch", "english"):
+            problems.append(Problem(ERROR, file, line, code, f"Onbekende number_style '{spec.get('number_style')}'.", "Gebruik dutch of english."))
+        for sit_id in spec.get("situations") or ():
+            if sit_id not in kb.situations:
+                problems.append(Problem(ERROR, file, line, code, f"De hulproute '{sit_id}' bestaat niet in situations.yml.", "Verbeter het id."))
+        for org_id in spec.get("organisations") or ():
+            if org_id not in kb.organisations:
+                problems.append(Problem(ERROR, file, line, code, f"De organisatie '{org_id}' bestaat niet in help.yml.", "Verbeter het id."))
+    for key, texts in kb.interface.items():
+        base = texts.get(HOME_LANGUAGE)
+        if base is None:
+            problems.append(Problem(ERROR, "knowledge/interface.yml", 0, key, "Er is geen Nederlandse tekst.", "Voeg een regel 'nl:' toe."))
+            continue
+        for lang in kb.languages:
+            text = texts.get(lang)
+            if text is None:
+                problems.append(Problem(COMPLETENESS, "knowledge/interface.yml", 0, key, f"De tekst ontbreekt in {lang}.",
+                                        f"Voeg een regel '{lang}:' toe."))
+            elif placeholders_in(text) != placeholders_in(base):
+                problems.append(Problem(ERROR, "knowledge/interface.yml", 0, key,
+                                        f"De tekst in {lang} heeft andere plekken tussen {{ }} dan het Nederlands.",
+                                        f"Gebruik precies: {', '.join(sorted(placeholders_in(base))) or 'geen'}."))
+        for lang in texts:
+            if kb.languages and lang not in kb.languages:
+                problems.append(Problem(ERROR, "knowledge/interface.yml", 0, key, f"Onbekende taalcode '{lang}'.",
+                                        f"Gebruik een taal uit languages.yml: {', '.join(kb.languages)}."))
+    return problems
+
+
+def required_languages(kb: KnowledgeBase, item) -> List[str]:
+    """The languages (besides Dutch) in which `item` must have a translation."""
+    if isinstance(item, (Entry, Organisation, Situation)) and not item.vetted:
+        return []
+    needed = []
+    for lang, spec in kb.languages.items():
+        if lang == HOME_LANGUAGE:
+            continue
+        if spec.get("scope") == "full" or isinstance(item, CrisisRule):
+            needed.append(lang)
+        elif isinstance(item, Situation) and item.id in (spec.get("situations") or ()):
+            needed.append(lang)
+        elif isinstance(item, Organisation) and item.id in help_organisations(kb, lang):
+            needed.append(lang)
+    return needed
+
+
+def help_organisations(kb: KnowledgeBase, lang: str) -> List[str]:
+    """Organisations a help language must cover: those of its situations, and the listed ones."""
+    spec = kb.languages.get(lang) or {}
+    found = list(spec.get("organisations") or ())
+    for sit_id in spec.get("situations") or ():
+        situation = kb.situations.get(sit_id)
+        if situation is not None:
+            found += [o for o in situation.organisations if o not in found]
+    return found
+
+
+def _language_name(kb: KnowledgeBase, lang: str) -> str:
+    return f"'{lang}' ({kb.languages.get(lang, {}).get('name', lang)})"
+
+
+def translatable_items(kb: KnowledgeBase):
+    return (list(kb.entries.values()) + list(kb.organisations.values())
+            + list(kb.situations.values()) + list(kb.crisis))
+
+
+def check_translations(kb: KnowledgeBase, today: dt.date) -> List[Problem]:
+    problems: List[Problem] = []
+    supported = [lang for lang in kb.languages if lang != HOME_LANGUAGE]
+    for item in translatable_items(kb):
+        dutch = item.dutch_fields()
+        for lang, translation in item.translations.items():
+            line = translation.line or item.line
+
+            def add(severity, message, fix):
+                problems.append(Problem(severity, item.file, line, item.id, message, fix))
+
+            if lang not in supported:
+                add(ERROR, f"Onbekende taalcode '{lang}' bij translations.",
+                    f"Gebruik een taal uit knowledge/languages.yml: {', '.join(supported) or 'geen'}.")
+                continue
+            for name in translation.fields:
+                if name not in item.TRANSLATABLE:
+                    add(ERROR, f"Het veld '{name}' hoort niet in een vertaling ({lang}).",
+                        f"Vertaal alleen: {', '.join(item.TRANSLATABLE)}.")
+                elif name not in dutch:
+                    add(ERROR, f"De vertaling ({lang}) heeft '{name}', maar het Nederlands niet.",
+                        f"Haal '{name}' weg uit de vertaling, of schrijf eerst de Nederlandse tekst.")
+            if translation.translated is None:
+                add(ERROR, f"De vertaling ({lang}) heeft geen geldige datum bij 'translated'.",
+                    "Zet de datum van de vertaling erbij: translated: JJJJ-MM-DD.")
+            elif translation.translated > today:
+                add(ERROR, f"De vertaaldatum {translation.translated} ({lang}) ligt in de toekomst.",
+                    "Vul de datum in waarop je echt hebt vertaald.")
+            current = item.dutch_fingerprint()
+            if translation.from_nl is None:
+                add(ERROR, f"De vertaling ({lang}) heeft geen 'from_nl' (de vingerafdruk van de Nederlandse tekst).",
+                    f"Draai scripts/stamp_translations.py, of zet in het blok '{lang}:' de regel from_nl: \"{current}\".")
+            elif translation.from_nl != current:
+                add(WARNING, f"Vertaling controleren ({lang}): de Nederlandse tekst is veranderd na de vertaling.",
+                    f"Pas de vertaling aan aan de nieuwe Nederlandse tekst en zet daarna from_nl: \"{current}\" "
+                    f"(of draai scripts/stamp_translations.py --refresh --ids {item.id} --languages {lang}).")
+            style = kb.languages.get(lang, {}).get("number_style", "dutch")
+            for name, text in translation.fields.items():
+                if name in dutch:
+                    problems.extend(_compare(item, line, lang, name, dutch[name], text, style))
+        for lang in required_languages(kb, item):
+            translation = item.translations.get(lang)
+            if translation is None:
+                problems.append(_problem(
+                    COMPLETENESS, item, f"De vertaling voor {_language_name(kb, lang)} ontbreekt.",
+                    f"Voeg onder translations: een blok '{lang}:' toe met {', '.join(dutch)} en translated: (datum)."))
+                continue
+            missing = [name for name in dutch if not translation.fields.get(name)]
+            if missing:
+                problems.append(Problem(
+                    COMPLETENESS, item.file, translation.line or item.line, item.id,
+                    f"De vertaling ({lang}) mist: {', '.join(missing)}.",
+                    f"Vertaal ook {', '.join(missing)} in het blok '{lang}:'."))
+    return problems
+
+
+def _compare(item, line, lang, name, dutch, text, style) -> List[Problem]:
+    """The same numbers, phone numbers, web addresses and {places} as the Dutch text."""
+    found = []
+
+    def add(message, fix):
+        found.append(Problem(ERROR, item.file, line, item.id, message, fix))
+
+    nl_numbers = sorted(set(numbers_in(dutch)))
+    tr_numbers = sorted(set(numbers_in(text, style)))
+    if len(nl_numbers) != len(tr_numbers) or not all(same_number(a, b) for a, b in zip(nl_numbers, tr_numbers)):
+        extra = [n for n in tr_numbers if not any(same_number(n, m) for m in nl_numbers)]
+        lacking = [n for n in nl_numbers if not any(same_number(n, m) for m in tr_numbers)]
+        detail = "; ".join(part for part in (
+            f"niet in het Nederlands: {', '.join(_fmt(n) for n in extra)}" if extra else "",
+            f"ontbreekt: {', '.join(_fmt(n) for n in lacking)}" if lacking else "") if part)
+        style_hint = ("Schrijf getallen in het Engels als 5,000 en 37.8%." if style == "english"
+                      else "Schrijf getallen zoals in het Nederlands: 5.000 en 37,8%.")
+        add(f"De getallen in de vertaling ({lang}, {name}) zijn anders dan in het Nederlands ({detail}).",
+            f"Neem precies de getallen uit de Nederlandse tekst over. {style_hint}")
+    if phones_in(dutch) != phones_in(text):
+        add(f"De telefoonnummers in de vertaling ({lang}, {name}) zijn anders dan in het Nederlands.",
+            "Neem de nummers precies over uit de Nederlandse tekst.")
+    if urls_in(dutch) != urls_in(text):
+        add(f"De webadressen in de vertaling ({lang}, {name}) zijn anders dan in het Nederlands.",
+            "Neem de webadressen precies over uit de Nederlandse tekst.")
+    if placeholders_in(dutch) != placeholders_in(text):
+        add(f"De plekken tussen {{ }} in de vertaling ({lang}, {name}) zijn anders dan in het Nederlands.",
+            f"Laat ze staan zoals in het Nederlands: {', '.join(sorted(placeholders_in(dutch))) or 'geen'}.")
+    return found
 
 
 def _fmt(number: float) -> str:
