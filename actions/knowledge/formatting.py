@@ -1,106 +1,189 @@
-"""Turn knowledge items into the Dutch texts the assistant sends.
+"""Turn knowledge items into the texts the assistant sends, in the visitor's language.
 
-Only the fixed words around the content live here ("Bron:", "Bel"); every figure,
-number, hour and name comes from the knowledge item.
+The fixed words around the content ("Bron:", "Bel") come from knowledge/interface.yml;
+every figure, number, hour and name comes from the knowledge item. Every public function
+takes `lang` (default "nl") and falls back to Dutch per field when a translation is missing.
 """
 from __future__ import annotations
 
 import datetime as dt
-from typing import List
+from typing import Dict, List, Optional
 
-from actions.knowledge.model import CrisisRule, Entry, KnowledgeBase, Organisation, Situation
+from actions.knowledge.loader import default_interface
+from actions.knowledge.model import (HOME_LANGUAGE, CrisisRule, Entry, KnowledgeBase, Organisation,
+                                     Situation, localized)
 
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus",
-          "september", "oktober", "november", "december")
+_FALLBACK_INTERFACE: Optional[Dict[str, Dict[str, str]]] = None
+
+
+def _interface(kb: Optional[KnowledgeBase]) -> Dict[str, Dict[str, str]]:
+    global _FALLBACK_INTERFACE
+    if kb is not None and kb.interface:
+        return kb.interface
+    if _FALLBACK_INTERFACE is None:
+        _FALLBACK_INTERFACE = default_interface()
+    return _FALLBACK_INTERFACE
+
+
+def word(kb: Optional[KnowledgeBase], key: str, lang: str = HOME_LANGUAGE, **values) -> str:
+    """An interface text in `lang` (Dutch when missing), with its {places} filled in."""
+    texts = _interface(kb).get(key) or {}
+    template = texts.get(lang) or texts.get(HOME_LANGUAGE) or ""
+    try:
+        return template.format(**values) if values else template
+    except (KeyError, IndexError, ValueError):  # a broken translation: use the Dutch text
+        return (texts.get(HOME_LANGUAGE) or "").format(**values)
+
+
+def local_date(day: dt.date, lang: str = HOME_LANGUAGE, kb: Optional[KnowledgeBase] = None) -> str:
+    months = [m.strip() for m in word(kb, "months", lang).split(",")]
+    if len(months) != 12:
+        months = [m.strip() for m in word(kb, "months", HOME_LANGUAGE).split(",")]
+    return word(kb, "date", lang, day=day.day, month=months[day.month - 1], year=day.year)
 
 
 def dutch_date(day: dt.date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return local_date(day, HOME_LANGUAGE)
 
 
-def source_line(kb: KnowledgeBase, entry: Entry) -> str:
+def _citation(kb: KnowledgeBase, entry: Entry) -> str:
     source = kb.sources[entry.source]
-    page = f", {entry.source_page}" if entry.source_page else ""
+    return source.citation + (f", {entry.source_page}" if entry.source_page else "")
+
+
+def source_line(kb: KnowledgeBase, entry: Entry, lang: str = HOME_LANGUAGE) -> str:
+    """The source under an answer; the citation and period stay in Dutch (they name the source)."""
+    line = word(kb, "source_line", lang, citation=_citation(kb, entry))
     if entry.kind == "figure":
-        return f"Bron: {source.citation}{page}. Het cijfer gaat over: {entry.period}."
-    return f"Bron: {source.citation}{page}."
+        line += " " + word(kb, "figure_period", lang, period=entry.period)
+    return line
 
 
-def entry_text(kb: KnowledgeBase, entry: Entry) -> str:
-    return f"{entry.text}\n{source_line(kb, entry)}"
+def entry_text(kb: KnowledgeBase, entry: Entry, lang: str = HOME_LANGUAGE) -> str:
+    return f"{entry.text_in(lang)}\n{source_line(kb, entry, lang)}"
 
 
-def answer_texts(kb: KnowledgeBase, entry: Entry) -> List[str]:
+def answer_texts(kb: KnowledgeBase, entry: Entry, lang: str = HOME_LANGUAGE) -> List[str]:
     """The entry as messages; a newer figure for the same question goes first."""
     versions = kb.same_question(entry)
     if len(versions) <= 1:
-        return [entry_text(kb, entry)]
+        return [entry_text(kb, entry, lang)]
     newest, previous = versions[0], versions[1]  # the newest, then one older figure for comparison
-    return [entry_text(kb, newest), f"Een ouder cijfer over dezelfde vraag:\n{entry_text(kb, previous)}"]
+    return [entry_text(kb, newest, lang), f"{word(kb, 'older_figure', lang)}\n{entry_text(kb, previous, lang)}"]
 
 
-def source_details(kb: KnowledgeBase, item) -> str:
+def shown_entries(kb: KnowledgeBase, entry: Entry) -> List[Entry]:
+    """The entries `answer_texts` shows for `entry` (the newest version, then one older)."""
+    versions = kb.same_question(entry)
+    return [entry] if len(versions) <= 1 else versions[:2]
+
+
+def source_details(kb: KnowledgeBase, item, lang: str = HOME_LANGUAGE) -> str:
     source = kb.sources[item.source]
-    parts = [f"Dit komt uit: {source.citation}.", f"Uitgever: {source.publisher}."]
+    parts = [word(kb, "details_from", lang, citation=source.citation),
+             word(kb, "details_publisher", lang, publisher=source.publisher)]
     if isinstance(item, Entry):
         if item.source_page:
-            parts.append(f"Vindplaats: {item.source_page}.")
+            parts.append(word(kb, "details_where", lang, page=item.source_page))
         if item.kind == "figure":
-            parts.append(f"Het cijfer gaat over: {item.period}.")
+            parts.append(word(kb, "figure_period", lang, period=item.period))
     if source.url:
-        parts.append(f"Link: {source.url}")
-    parts.append(f"Voor het laatst gecontroleerd op {dutch_date(item.checked)}.")
+        parts.append(word(kb, "details_link", lang, url=source.url))
+    parts.append(word(kb, "details_checked", lang, date=local_date(item.checked, lang, kb)))
     return "\n".join(parts)
 
 
-def organisation_card(org: Organisation) -> str:
-    lines = [f"{org.name}: {org.for_whom}"]
+def evidence_texts(kb: KnowledgeBase, item, lang: str = HOME_LANGUAGE) -> List[str]:
+    """'Letterlijk uit <bron>, <waar> (gelezen op <datum>): “<citaat>”' for each quote of `item`
+    (for an entry: of every version the answer showed). Empty when there is no evidence."""
+    items = shown_entries(kb, item) if isinstance(item, Entry) else [item]
+    lines = []
+    for shown in items:
+        if isinstance(shown, Organisation):
+            citation = shown.name
+        else:
+            source = kb.sources.get(shown.source)
+            citation = source.citation if source else ""
+        for piece in getattr(shown, "evidence", ()):
+            if not piece.quote:
+                continue
+            lines.append(word(kb, "evidence_line", lang, citation=citation, where=piece.where,
+                              date=local_date(piece.read, lang, kb) if piece.read else "?",
+                              quote=piece.quote))
+    return lines
+
+
+def evidence_button(kb: KnowledgeBase, item, lang: str = HOME_LANGUAGE) -> Optional[Dict[str, str]]:
+    """The button 'Wat zegt de bron precies?' after an item that has evidence, else None."""
+    if not isinstance(item, Entry) or not any(p.quote for e in shown_entries(kb, item) for p in e.evidence):
+        return None
+    return {"title": word(kb, "evidence_button", lang), "payload": "/ask_evidence"}
+
+
+def _phone_line(org: Organisation, lang: str, kb: Optional[KnowledgeBase]) -> str:
+    phone = org.phone + (f" {word(kb, 'or', lang)} {org.phone_alt}" if org.phone_alt else "")
+    note = localized(org, "phone_note", lang)
+    if note:
+        phone += f" ({note})"
+    return word(kb, "call", lang, phone=phone)
+
+
+def organisation_card(org: Organisation, lang: str = HOME_LANGUAGE, kb: Optional[KnowledgeBase] = None) -> str:
+    lines = [f"{org.name}: {localized(org, 'for_whom', lang)}"]
     if org.phone:
-        phone = org.phone + (f" of {org.phone_alt}" if org.phone_alt else "")
-        note = f" ({org.phone_note})" if org.phone_note else ""
-        lines.append(f"Bel {phone}{note}.")
+        lines.append(_phone_line(org, lang, kb))
     if org.chat:
-        lines.append(f"Chat: {org.chat}")
+        lines.append(word(kb, "chat", lang, chat=localized(org, "chat", lang)))
     if org.web:
-        lines.append(f"Website: {org.web}")
+        lines.append(word(kb, "website", lang, web=org.web))
     if org.hours:
-        lines.append(f"Wanneer: {org.hours}")
+        lines.append(word(kb, "when", lang, hours=localized(org, "hours", lang)))
     elif not org.emergency:
-        lines.append("Wanneer: de tijden zijn niet gecontroleerd; kijk op de website.")
+        lines.append(word(kb, "hours_unknown", lang))
     if org.anonymous:
-        lines.append(f"Anoniem: {org.anonymous}")
+        lines.append(word(kb, "anonymous", lang, anonymous=localized(org, "anonymous", lang)))
     elif not org.emergency:
-        lines.append("Anoniem: dat weet ik niet zeker. Vraag het aan het begin van het gesprek.")
-    lines.append(f"(Gegevens gecontroleerd op {dutch_date(org.checked)}.)")
+        lines.append(word(kb, "anonymous_unknown", lang))
+    lines.append(word(kb, "data_checked", lang, date=local_date(org.checked, lang, kb)))
     return "\n".join(lines)
 
 
-def anonymity_text(org: Organisation) -> str:
+def anonymity_text(org: Organisation, lang: str = HOME_LANGUAGE, kb: Optional[KnowledgeBase] = None) -> str:
     if org.anonymous:
-        return f"{org.name}: {org.anonymous}"
-    return f"Ik weet niet zeker of {org.name} anoniem kan. Vraag het aan het begin van het gesprek."
+        return word(kb, "anonymity_named", lang, name=org.name, anonymous=localized(org, "anonymous", lang))
+    return word(kb, "anonymity_unknown", lang, name=org.name)
 
 
-def situation_texts(kb: KnowledgeBase, situation: Situation, limit: int = 3) -> List[str]:
-    texts = [situation.text]
+def situation_texts(kb: KnowledgeBase, situation: Situation, limit: int = 3, lang: str = HOME_LANGUAGE) -> List[str]:
+    texts = [situation.text_in(lang)]
     for org_id in situation.organisations[:limit]:
         org = kb.organisations.get(org_id)
         if org and org.vetted:
-            texts.append(organisation_card(org))
+            texts.append(organisation_card(org, lang, kb))
     return texts
 
 
-def crisis_texts(kb: KnowledgeBase, rule: CrisisRule) -> List[str]:
+def crisis_texts(kb: KnowledgeBase, rule: CrisisRule, lang: str = HOME_LANGUAGE) -> List[str]:
+    """The crisis messages: {phone} is the rule's organisation, {emergency} the alarm number (112)."""
     org = kb.organisations[rule.organisation]
-    texts = [rule.text.replace("{phone}", org.phone)]
-    if rule.follow_up:
-        texts.append(rule.follow_up.replace("{phone}", org.phone))
+    emergency = kb.emergency_organisation()
+    numbers = {"{phone}": org.phone, "{emergency}": emergency.phone if emergency else org.phone}
+
+    def fill(text: str) -> str:
+        for place, number in numbers.items():
+            text = text.replace(place, number or "")
+        return text
+
+    texts = [fill(rule.text_in(lang))]
+    follow_up = rule.localized("follow_up", lang)
+    if follow_up:
+        texts.append(fill(follow_up))
     return texts
 
 
-def button_title(item) -> str:
+def button_title(item, lang: str = HOME_LANGUAGE, kb: Optional[KnowledgeBase] = None) -> str:
     if isinstance(item, Entry):
         return item.questions[0]
     if isinstance(item, Organisation):
-        return f"Contact: {item.name}"
-    return item.title
+        return word(kb, "contact_button", lang, name=item.name)
+    return item.localized("title", lang)
