@@ -117,3 +117,43 @@ def test_no_heldout_turn_equals_a_training_example():
     assert not collisions, (
         f"{len(collisions)} held-out turn(s) equal a training/example question after normalisation; "
         "rephrase them in tests/eval/heldout.yml:\n" + "\n".join(collisions))
+
+
+EXPECT_KINDS = {"entries", "organisations", "crisis", "source_of", "evidence_of", "anonymous_of", "response",
+                "no_answer", "not_crisis"}
+LANGS = {"nl", "en", "pl", "ro", "bg", "uk"}
+
+
+def test_every_case_is_well_formed_and_refers_to_vetted_items(kb):
+    """Every expected id exists in knowledge/ and is vetted; kinds and languages are known."""
+    cases = yaml.safe_load(HELDOUT.read_text(encoding="utf-8"))["cases"]
+    domain = yaml.safe_load((REPO_ROOT / "bot" / "domain.yml").read_text(encoding="utf-8"))
+    problems, seen = [], set()
+    for case in cases:
+        cid, expect = case["id"], case["expect"]
+        if cid in seen:
+            problems.append(f"{cid}: dubbele id")
+        seen.add(cid)
+        if case.get("lang", "nl") not in LANGS:
+            problems.append(f"{cid}: onbekende taal {case.get('lang')!r}")
+        if not case.get("turns") or not all(isinstance(t, str) and t.strip() for t in case["turns"]):
+            problems.append(f"{cid}: lege turn")
+        if set(expect) - EXPECT_KINDS or not set(expect) - {"not_crisis"}:
+            problems.append(f"{cid}: onbekende of ontbrekende verwachting {sorted(expect)}")
+        ids = list(expect.get("entries", [])) + list(expect.get("organisations", []))
+        ids += [expect[k] for k in ("source_of", "evidence_of", "anonymous_of") if k in expect]
+        for item_id in ids:
+            item = kb.item(item_id)
+            if item is None:
+                problems.append(f"{cid}: {item_id} bestaat niet")
+            elif not item.vetted:
+                problems.append(f"{cid}: {item_id} is niet vetted")
+        if "evidence_of" in expect and expect["evidence_of"] not in kb.entries:
+            problems.append(f"{cid}: evidence_of moet naar een item (entry) wijzen")
+        if "anonymous_of" in expect and expect["anonymous_of"] not in kb.organisations:
+            problems.append(f"{cid}: anonymous_of moet naar een organisatie wijzen")
+        if expect.get("crisis") not in (None, "danger", "suicide"):
+            problems.append(f"{cid}: crisis moet danger of suicide zijn")
+        if "response" in expect and expect["response"] not in domain["responses"]:
+            problems.append(f"{cid}: response {expect['response']} staat niet in bot/domain.yml")
+    assert not problems, "\n".join(problems)
