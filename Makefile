@@ -24,7 +24,7 @@ help:
 	@echo "make eval   - nauwkeurigheid meten op de vragen in tests/eval/"
 	@echo "make bench  - snelheid meten, naast een standaard Rasa-bot"
 
-setup: $(VENV)/.installed $(SPACY_NL)/meta.json
+setup: $(VENV)/.installed $(SPACY_NL)/meta.json $(SPACY_NL)/stop_words.json
 
 $(VENV)/.installed: requirements.txt constraints.txt pyproject.toml
 	@py310=$$(scripts/find_python310.sh) || exit 1; \
@@ -35,6 +35,11 @@ $(VENV)/.installed: requirements.txt constraints.txt pyproject.toml
 
 $(SPACY_NL)/meta.json: $(VENV)/.installed scripts/build_spacy_nl.py
 	@$(STEP) "Nederlandse spaCy-pijplijn bouwen" spacy $(PY) scripts/build_spacy_nl.py $(SPACY_NL)
+
+# spaCy's Dutch stop words as JSON, so the action server need not import spaCy.
+$(SPACY_NL)/stop_words.json: $(VENV)/.installed
+	@mkdir -p $(SPACY_NL) && $(PY) -c "import json, sys; from spacy.lang.nl.stop_words import STOP_WORDS; \
+	  json.dump(sorted(STOP_WORDS), sys.stdout, ensure_ascii=False)" > $@.tmp && mv $@.tmp $@
 
 $(MODEL): $(VENV)/.installed $(TRAIN_INPUTS)
 	@$(STEP) "Modellen trainen" train $(RASA) train --config config.yml --domain bot/domain.yml \

@@ -27,10 +27,17 @@ def snapshot() -> Snapshot:
     return default_store().get()
 
 
+# A whole button payload: "/intent", optionally "@confidence" and a JSON object (Rasa's
+# "/intent{entities}" form). The channels pass such text on only for buttons they offered;
+# typed text that starts with "/" reaches the actions with more words (or an invisible
+# guard character in front) and is kept, so the crisis check sees it.
+_PAYLOAD = re.compile(r"/[\w.-]+(?:@[0-9.]+)?(?:\{.*\})?", re.DOTALL)
+
+
 def message_text(tracker: Tracker) -> str:
-    """The user's words; empty for button payloads such as /ask_help{...}."""
+    """The user's words; empty for a button payload such as /ask_help{...}."""
     text = (tracker.latest_message or {}).get("text") or ""
-    return "" if text.startswith("/") else text
+    return "" if _PAYLOAD.fullmatch(text.strip()) else text
 
 
 def entity_values(tracker: Tracker) -> Dict[str, Set[str]]:

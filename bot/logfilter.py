@@ -1,4 +1,4 @@
-"""Keep personal data out of the log of the Rasa server.
+"""Keep personal data out of the logs of the Rasa server and the action server.
 
 Rasa 3.6 writes message text, sender ids and slot values only at DEBUG level (checked
 for rasa.core.processor, rasa.core.actions, rasa.core.lock_store, the tracker stores,
@@ -6,9 +6,11 @@ rasa_sdk and Sanic; Sanic's access log, which holds client IP addresses, is swit
 by Rasa's default LOG_LEVEL_LIBRARIES=ERROR). Some errors do carry them, though: a
 database error quotes the SQL statement with its parameters (sender id, event JSON), a
 lock error names the conversation. `install()` makes every record of every logger pass
-`clean_record` before any handler sees it, which:
+`clean_record` when it is created, through Python's public record factory
+(`logging.setLogRecordFactory`), so it holds for every handler, also those that Rasa,
+rasa-sdk or coloredlogs add later. `clean_record`:
 
-- drops DEBUG records that come from the message path (processor, actions, channels,
+- empties DEBUG records that come from the message path (processor, actions, channels,
   tracker and lock stores, rasa_sdk) unless VRAAGBAAK_DEBUG_LOG=1 is set, so that even
   `--debug` does not write what people typed;
 - removes `[SQL: …]` and `[parameters: …]` blocks from messages and tracebacks;
@@ -16,11 +18,12 @@ lock error names the conversation. `install()` makes every record of every logge
 - runs `bot.redaction.redact` over the message and traceback text;
 - blanks the client address of Sanic access records.
 
-Python warnings (printed to stderr, not through logging) are cleaned too: Rasa warns
-with the user's own words when a message starts with "/" but is no valid
-"/intent{...}"; such warnings are replaced by a fixed text.
+Python warnings go through logging too (`logging.captureWarnings`), so they are cleaned
+the same way: Rasa warns with the user's own words when a message starts with "/" but is
+no valid "/intent{...}"; such warnings are replaced by a fixed text.
 
-`bot.launcher` calls `install()` before Rasa is imported.
+`bot.launcher` (Rasa server) and `bot.actionserver` (action server) call `install()`
+before Rasa or rasa-sdk is imported.
 """
 from __future__ import annotations
 
@@ -28,7 +31,6 @@ import logging
 import os
 import re
 import traceback
-import warnings
 
 from bot.redaction import redact
 
@@ -45,8 +47,7 @@ _QUIET_DEBUG = (
     "rasa.utils.endpoints", "rasa_sdk", "bot", "actions", "sanic.access",
 )
 _installed = False
-_original_call_handlers = logging.Logger.callHandlers
-_original_showwarning = warnings.showwarning
+_original_factory = logging.getLogRecordFactory()
 
 # Rasa warns with the user's own words when a message starts with "/" (it is read as
 # "/intent{entities}", like the buttons' payloads) but does not parse.
@@ -110,36 +111,28 @@ def clean_record(record: logging.LogRecord, keep_debug: bool = False) -> bool:
 
 
 def install() -> None:
-    """Scrub every log record of this process before any handler sees it (idempotent).
-
-    `logging.Logger.callHandlers` is the one place every record passes on its way to the
-    handlers (also when it propagates to the root logger, and for handlers Rasa adds
-    later, e.g. with --log-file), so the check is put there.
-    """
+    """Clean every log record of this process when it is created (idempotent)."""
     global _installed
     if _installed:
         return
     _installed = True
     keep_debug = os.environ.get("VRAAGBAAK_DEBUG_LOG") == "1"
+    base = logging.getLogRecordFactory()
 
-    def call_handlers(self: logging.Logger, record: logging.LogRecord) -> None:
-        if clean_record(record, keep_debug):
-            _original_call_handlers(self, record)
+    def clean_factory(*args, **kwargs) -> logging.LogRecord:
+        record = base(*args, **kwargs)
+        if not clean_record(record, keep_debug):
+            record.msg, record.args, record.exc_info, record.exc_text = _DROPPED, None, None, None
+            record.stack_info = None
+        return record
 
-    def show_warning(message, category, filename, lineno, file=None, line=None):
-        try:
-            message = clean_warning(message)
-        except Exception:
-            message = "(waarschuwing niet leesbaar)"
-        _original_showwarning(message, category, filename, lineno, file, line)
-
-    logging.Logger.callHandlers = call_handlers
-    warnings.showwarning = show_warning
+    logging.setLogRecordFactory(clean_factory)
+    logging.captureWarnings(True)
 
 
 def uninstall() -> None:
     """Undo `install()` (for tests)."""
     global _installed
-    logging.Logger.callHandlers = _original_call_handlers
-    warnings.showwarning = _original_showwarning
+    logging.setLogRecordFactory(_original_factory)
+    logging.captureWarnings(False)
     _installed = False

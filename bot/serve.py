@@ -47,7 +47,7 @@ def endpoints_for(action_port: int, base: Path = REPO_ROOT / "bot" / "endpoints.
 
 
 def action_server_command(port: int) -> List[str]:
-    return [sys.executable, "-m", "rasa_sdk", "--actions", "actions", "-p", str(port)]
+    return [sys.executable, "-m", "bot.actionserver", "--actions", "actions", "-p", str(port)]
 
 
 def rasa_server_command(port: int, endpoints: Path, model: Path = DEFAULT_MODEL,

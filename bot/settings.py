@@ -50,5 +50,12 @@ def fill_from_knowledge(template: str) -> str:
     return " ".join(s for s in sentences if s)
 
 
-def text(key: str) -> str:
-    return fill_from_knowledge(settings()[key])
+def languages() -> tuple:
+    """Dutch and the languages that have channel texts in `translations:`."""
+    return ("nl",) + tuple(sorted((settings().get("translations") or {}).keys()))
+
+
+def text(key: str, language: str = "nl") -> str:
+    """A channel text in `language` (Dutch when there is no translation)."""
+    translated = ((settings().get("translations") or {}).get(language) or {}).get(key)
+    return fill_from_knowledge(translated or settings()[key])

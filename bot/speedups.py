@@ -1,4 +1,4 @@
-"""Small, behaviour-preserving speed fixes for Rasa 3.6, applied by the launcher.
+"""Small, behaviour-preserving speed fixes for Rasa 3.6, applied by bot.patches.
 
 RemoteAction validates every action server reply with jsonschema.validate(), which checks
 the schema itself again on each call: about 100 ms per action on two cores, most of a
@@ -22,7 +22,7 @@ def _action_result_validator():
     return cls(schema)
 
 
-def _validate_action_result(self, result) -> bool:
+def validate_action_result(self, result) -> bool:
     try:
         _action_result_validator().validate(result)
         return True
@@ -34,6 +34,3 @@ def _validate_action_result(self, result) -> bool:
         )
         raise error
 
-
-def apply() -> None:
-    RemoteAction._validate_action_result = _validate_action_result

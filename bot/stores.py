@@ -10,10 +10,10 @@ is Rasa's Redis lock store with a clear error in the log when Redis is gone.
 """
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
+import weakref
 from typing import Any, Dict, Iterable, Optional, Text
 
 import sqlalchemy as sa
@@ -21,7 +21,6 @@ import sqlalchemy.orm  # noqa: F401  (sa.orm.session)
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 from rasa.core.tracker_store import InMemoryTrackerStore, SQLTrackerStore, create_engine_kwargs
-from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.utils.endpoints import EndpointConfig
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
@@ -29,6 +28,15 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from bot.redaction import redact_event
 
 logger = logging.getLogger(__name__)
+
+# The stores of this process that can drop one conversation at once ("wis gesprek").
+# Rasa wraps the configured store in its own classes; the website channel finds ours here
+# instead of looking inside Rasa's wrapper.
+_FORGETTING: "weakref.WeakSet" = weakref.WeakSet()
+
+
+def forgetting_stores() -> list:
+    return list(_FORGETTING)
 
 
 class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
@@ -45,6 +53,7 @@ class ExpiringInMemoryTrackerStore(InMemoryTrackerStore):
         # Also purge when nobody is chatting, so "gone after 30 minutes" holds at night too.
         self._sweeper = threading.Thread(target=self._sweep, name="gesprekken-opruimen", daemon=True)
         self._sweeper.start()
+        _FORGETTING.add(self)
 
     def _sweep(self) -> None:
         interval = min(60.0, max(1.0, self.max_idle_seconds / 10))
@@ -115,22 +124,14 @@ class RedactingSQLTrackerStore(SQLTrackerStore):
         self.engine = sa.create_engine(url, hide_parameters=True, pool_pre_ping=True,
                                        **create_engine_kwargs(url))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        _FORGETTING.add(self)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Write the tracker's new events, with user text redacted."""
-        await self.stream_events(tracker)
-        with self.session_scope() as session:
-            for event in self._additional_events(session, tracker):
-                data = redact_event(event.as_dict())
-                session.add(self.SQLEvent(
-                    sender_id=tracker.sender_id,
-                    type_name=event.type_name,
-                    timestamp=data.get("timestamp"),
-                    intent_name=(data.get("parse_data") or {}).get("intent", {}).get(INTENT_NAME_KEY),
-                    action_name=data.get("name"),
-                    data=json.dumps(data),
-                ))
-            session.commit()
+        """Write the tracker's new events, with user text redacted: Rasa's own `save`
+        gets a copy of the conversation whose user events are redacted."""
+        events = [redact_event(event.as_dict()) for event in tracker.events]
+        redacted = DialogueStateTracker.from_dict(tracker.sender_id, events, self.domain.slots)
+        await super().save(redacted)
 
     def forget(self, sender_id: Text) -> None:
         """Delete one conversation at once, all its sessions (the chat page's 'wis gesprek')."""

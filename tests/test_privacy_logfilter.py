@@ -1,4 +1,5 @@
-"""The log filter installed by bot.launcher keeps personal data out of log lines."""
+"""The log filter installed by bot.launcher and bot.actionserver keeps personal data out
+of log lines (through Python's record factory, so for every handler)."""
 import logging
 import sys
 
@@ -65,17 +66,34 @@ def test_sanic_access_records_lose_the_client_address(log_lines):
     assert record.host == "-"
 
 
-def test_launcher_installs_the_filter():
+@pytest.mark.parametrize("module,library", [("launcher", "from rasa"), ("actionserver", "from rasa_sdk")])
+def test_both_servers_install_the_filter_first(module, library):
     from conftest import REPO_ROOT
 
-    source = (REPO_ROOT / "bot" / "launcher.py").read_text()
-    assert source.index("_install_log_filter()") < source.index("import rasa")
+    source = (REPO_ROOT / "bot" / f"{module}.py").read_text()
+    assert source.index("_install_log_filter()") < source.index(library)
+
+
+def test_handlers_added_later_get_clean_records_too(log_lines):
+    """Rasa and coloredlogs replace handlers after start-up; the record is clean already."""
+    import io
+
+    stream = io.StringIO()
+    late = logging.StreamHandler(stream)
+    logging.getLogger().addHandler(late)
+    try:
+        logging.getLogger("rasa.core.lock_store").error("Lock for conversation 'late-id-9' failed")
+    finally:
+        logging.getLogger().removeHandler(late)
+    assert "Lock for conversation" in stream.getvalue() and "late-id-9" not in stream.getvalue()
 
 
 def test_rasa_warnings_with_user_text_are_replaced(log_lines):
     import warnings
 
-    assert warnings.showwarning is not logfilter._original_showwarning  # installed
+    warnings.warn("Failed to parse arguments in line '/kapot{ geheim-bericht'.", UserWarning)
+    assert any("tekst weggelaten" in line for line in log_lines)
+    assert not any("geheim" in line for line in log_lines)
     for text in ("Failed to parse arguments in line '/kapot{ geheim-bericht'. Continuing without x",
                  "Parsed an intent 'geheim-intent' which is not defined in the domain.",
                  "Invalid entity specification: geheim. Assuming no entities."):

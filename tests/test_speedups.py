@@ -11,7 +11,7 @@ BAD = [{"events": "geen lijst"}, {"responses": ["geen object"]}, {"events": [{"e
 
 
 def test_valid_reply_passes():
-    assert speedups._validate_action_result(None, GOOD) is True
+    assert speedups.validate_action_result(None, GOOD) is True
 
 
 @pytest.mark.parametrize("reply", BAD)
@@ -19,4 +19,4 @@ def test_invalid_reply_is_refused_like_rasa_does(reply):
     with pytest.raises(ValidationError):
         validate(reply, RemoteAction.action_response_format_spec())
     with pytest.raises(ValidationError):
-        speedups._validate_action_result(None, reply)
+        speedups.validate_action_result(None, reply)

@@ -1,5 +1,7 @@
-"""The website channel and page over real HTTP (Rasa's app, stub agent): API, headers,
-CORS, rate limit, message limit, forgetting, and no phone numbers in the website files.
+"""The website channel, the REST channel and the page over real HTTP (Rasa's app, stub
+agent): API, headers, CORS, the front door (rate limit, body limit) on every public
+route, typed text versus offered button payloads, forgetting, and no phone numbers in the
+website files.
 
 The stub agent answers like the assistant would (text, buttons) without a model."""
 from __future__ import annotations
@@ -31,6 +33,7 @@ class StubAgent:
 
         # The project's default store, wrapped the way Rasa's agent wraps it.
         self.tracker_store = AwaitableTrackerStore(ExpiringInMemoryTrackerStore(Domain.empty()))
+        self.lock_store = None
         self.seen: List[Tuple[str, str, str]] = []
 
     async def handle_message(self, message: UserMessage) -> None:
@@ -44,7 +47,8 @@ class StubAgent:
         await out.send_text_message(message.sender_id, f"Je vroeg: {message.text}\nBron: Test, 2024.")
         await out.send_text_with_buttons(
             message.sender_id, "Wil je meer weten?",
-            [{"title": "Hulp zoeken", "payload": "/ask_help"}, {"title": 5, "payload": None}])
+            [{"title": "Hulp zoeken", "payload": "/ask_help"}, {"title": 5, "payload": None},
+             {"title": "Kind", "payload": '/ask_help{"role": "kind"}'}])
 
 
 class RunningApp:
@@ -110,30 +114,34 @@ class RunningApp:
             return error.code, error.headers, error.read()
 
 
-def build_app(website_overrides: Optional[Dict[str, Any]] = None, cors=None):
+def build_app(website_overrides: Optional[Dict[str, Any]] = None, cors=None,
+              door_overrides: Optional[Dict[str, Any]] = None):
     """The app as `python -m bot.launcher run` builds it, with a stub agent."""
     import rasa.core.run
-    import rasa.server
     from sanic import Sanic
 
+    from bot import patches
     from bot.channels import SafeRestInput
-    from bot.launcher import _add_root_route
+    from bot.frontdoor import FrontDoor
     from bot.website.channel import WebsiteInput
 
     Sanic.test_mode = True  # several apps with Rasa's fixed name in one test process
-    rasa.server.add_root_route = _add_root_route
-    rasa.core.run.server.add_root_route = _add_root_route
-    website = WebsiteInput(website_overrides)
-    app = rasa.core.run.configure_app([SafeRestInput(), website], cors=cors, enable_api=False,
+    patches.apply()
+    door = FrontDoor(door_overrides)
+    website = WebsiteInput(website_overrides, front_door=door)
+    rest = SafeRestInput(front_door=door)
+    app = rasa.core.run.configure_app([rest, website], cors=cors, enable_api=False,
                                       use_uvloop=False)
     app.ctx.agent = StubAgent()
+    app.config.REAL_IP_HEADER = "x-real-ip"  # as behind nginx (SANIC_REAL_IP_HEADER)
     return app, website
 
 
-def start_app(website_overrides: Optional[Dict[str, Any]] = None, cors=None):
+def start_app(website_overrides: Optional[Dict[str, Any]] = None, cors=None,
+              door_overrides: Optional[Dict[str, Any]] = None):
     from bot.website.config import public_config
 
-    app, website = build_app(website_overrides, cors)
+    app, website = build_app(website_overrides, cors, door_overrides)
     public_config(website.config)  # load the knowledge base once, before the first request
     return RunningApp(app, free_port()).start(), website
 
@@ -145,8 +153,9 @@ EMBEDDER = "https://partner.voorbeeld.nl"
 
 @pytest.fixture(scope="module")
 def site():
-    running, channel = start_app({"allowed_origins": [EMBEDDER],
-                                  "rate_limit": {"burst": 1000, "messages_per_minute": 1000}})
+    big = {"per_minute": 100000, "burst": 100000}
+    running, channel = start_app({"allowed_origins": [EMBEDDER]},
+                                 door_overrides={"rate_limits": {k: big for k in ("message", "page", "forget")}})
     yield running, channel
     running.stop()
 
@@ -173,7 +182,8 @@ def test_message_returns_texts_and_valid_buttons_only(site):
     assert_secure(headers)
     messages = json.loads(body)["messages"]
     assert messages[0] == {"text": "Je vroeg: Wat is mensenhandel?\nBron: Test, 2024.", "buttons": []}
-    assert messages[1]["buttons"] == [{"title": "Hulp zoeken", "payload": "/ask_help"}]
+    assert messages[1]["buttons"] == [{"title": "Hulp zoeken", "payload": "/ask_help"},
+                                      {"title": "Kind", "payload": '/ask_help{"role": "kind"}'}]
     assert all(set(m) == {"text", "buttons"} for m in messages)  # no recipient_id etc.
     assert site[0].app.ctx.agent.seen[-1][2] == "website"
 
@@ -241,22 +251,75 @@ def test_technical_problem_reply_names_help_numbers(site, kb):
     assert text.startswith("Sorry") and kb.organisations["org_112"].phone in text
 
 
-def test_rate_limit_answers_429_in_dutch(site):
-    from bot.website.security import RateLimiter
+ROUTES = [("GET", "/", None), ("GET", "/health", None), ("GET", "/website/chat.js", None),
+          ("GET", "/webhooks/website/config", None), ("GET", "/webhooks/rest/", None),
+          ("POST", "/webhooks/website/message", {"sender": "rl", "message": "hoi"}),
+          ("POST", "/webhooks/rest/webhook", {"sender": "rl", "message": "hoi"}),
+          ("POST", "/webhooks/website/forget", {"sender": "rl"})]
 
-    running, channel = site
-    saved = channel.limiter
-    channel.limiter = RateLimiter(per_minute=1, burst=3)
-    try:
-        statuses = [ask(site, "hoi")[0] for _ in range(3)]
-        status, headers, body = ask(site, "hoi")
-    finally:
-        channel.limiter = saved
-    assert statuses == [200, 200, 200]
-    assert status == 429
-    assert_secure(headers)
-    assert int(headers["Retry-After"]) >= 1
-    assert "Wacht" in json.loads(body)["error"]
+
+@pytest.fixture(scope="module")
+def strict_site():
+    """The same app with small limits: 3 requests at once per kind and client."""
+    small = {"per_minute": 1, "burst": 3}
+    running, channel = start_app(door_overrides={"rate_limits": {k: small for k in ("message", "page", "forget")},
+                                                 "max_body_bytes": 2048})
+    yield running, channel
+    running.stop()
+
+
+def test_every_public_route_is_rate_limited_with_headers(strict_site):
+    """One front door: every public route (page, files, config, health, both channels,
+    forget) answers 429 with the security headers once a client used its burst."""
+    running, _ = strict_site
+    for method, path, body in ROUTES:
+        address = {"X-Real-IP": f"10.1.1.{ROUTES.index((method, path, body)) + 1}"}
+        statuses = []
+        for _ in range(8):
+            status, headers, reply = running.request(path, body, method=method, headers=address)
+            statuses.append(status)
+            if status != 429:
+                assert_secure(headers, no_store=path != "/website/chat.js")
+        assert 429 in statuses, (path, statuses)
+        assert_secure(headers, no_store=False)
+        assert int(headers["Retry-After"]) >= 1
+        text = json.loads(reply)["error"] if method == "POST" else reply.decode()
+        assert "Wacht even" in text, (path, text)
+
+
+def test_every_post_route_limits_the_body_size(strict_site):
+    running, _ = strict_site
+    for index, (method, path, body) in enumerate(ROUTES):
+        if method != "POST":
+            continue
+        raw = json.dumps({"sender": "groot", "message": "a" * 4000, "x": "b" * 4000}).encode()
+        status, headers, reply = running.request(path, raw=raw, method="POST",
+                                                 headers={"X-Real-IP": f"10.2.2.{index}"})
+        assert status == 413, (path, status)
+        assert_secure(headers)
+        assert json.loads(reply)["error"].startswith("Je bericht is te lang")
+
+
+def test_limit_replies_follow_the_conversation_language(strict_site):
+    running, _ = strict_site
+    headers = {"X-Real-IP": "10.3.3.3"}
+    raw = json.dumps({"sender": "en", "language": "en", "message": "a" * 1200}).encode()
+    status, _, reply = running.request("/webhooks/website/message", raw=raw, headers=headers)
+    assert status == 413 and json.loads(reply)["error"].startswith("Your message is too long")
+    for _ in range(6):
+        status, _, reply = running.request("/webhooks/rest/webhook",
+                                           {"sender": "en", "language": "en", "message": "hi"}, headers=headers)
+    assert status == 429 and "wait a moment" in json.loads(reply)["error"]
+
+
+def test_limits_can_be_raised_for_tests_and_benchmarks(monkeypatch):
+    from bot.frontdoor import front_door_settings
+
+    normal = front_door_settings()["rate_limits"]["message"]
+    monkeypatch.setenv("VRAAGBAAK_RATE_LIMIT_FACTOR", "1000")
+    raised = front_door_settings()["rate_limits"]["message"]
+    assert raised["burst"] == normal["burst"] * 1000
+    assert raised["per_minute"] == normal["per_minute"] * 1000
 
 
 def test_rate_limiter_refills_and_forgets_old_clients():
@@ -284,24 +347,17 @@ def test_forget_drops_the_conversation_in_the_tracker_store(site):
     assert {"web-weg", "web-blijft"} <= keys()
     status, headers, body = running.request("/webhooks/website/forget", {"sender": "web-weg"})
     assert status == 200 and json.loads(body) == {"status": "ok", "forgotten": True}
+    assert not running.app.ctx.input_channels[1].offered.offered("web-weg", "/ask_help")
     assert_secure(headers)
     assert "web-weg" not in keys() and "web-blijft" in keys()
     assert running.request("/webhooks/website/forget", {"sender": ""})[0] == 400
 
 
 def test_cors_only_for_configured_origins(site):
-    running, _ = site
     allowed = ask(site, "hoi", headers={"Origin": EMBEDDER})[1]
     assert allowed["Access-Control-Allow-Origin"] == EMBEDDER
     other = ask(site, "hoi", headers={"Origin": "https://kwaadwillend.example"})[1]
     assert "Access-Control-Allow-Origin" not in other
-    for origin, expected in ((EMBEDDER, EMBEDDER), ("https://kwaadwillend.example", None)):
-        status, headers, _ = running.request(
-            "/webhooks/website/message", method="OPTIONS",
-            headers={"Origin": origin, "Access-Control-Request-Method": "POST",
-                     "Access-Control-Request-Headers": "content-type"})
-        assert status in (200, 204)
-        assert headers.get("Access-Control-Allow-Origin") == expected
 
 
 def test_rest_channel_stays_available(site):
@@ -322,15 +378,71 @@ def test_no_phone_number_written_in_website_files():
 
 
 def test_rasa_wide_cors_does_not_open_the_website_api():
-    """Even with `rasa run --cors "*"`, the website routes follow website.allowed_origins."""
+    """Even with `rasa run --cors "*"`, the website API's answers follow
+    website.allowed_origins, so another site cannot read them."""
     running, _ = start_app({"allowed_origins": []}, cors="*")
     try:
-        headers = running.request("/webhooks/website/message", {"sender": "s", "message": "hoi"},
-                                  headers={"Origin": "https://kwaadwillend.example"})[1]
-        assert "Access-Control-Allow-Origin" not in headers
-        preflight = running.request("/webhooks/website/message", method="OPTIONS",
-                                    headers={"Origin": "https://kwaadwillend.example",
-                                             "Access-Control-Request-Method": "POST"})[1]
-        assert "Access-Control-Allow-Origin" not in preflight
+        for path, body in (("/webhooks/website/message", {"sender": "s", "message": "hoi"}),
+                           ("/webhooks/website/config", None)):
+            headers = running.request(path, body, headers={"Origin": "https://kwaadwillend.example"})[1]
+            assert "Access-Control-Allow-Origin" not in headers
     finally:
         running.stop()
+
+
+# --- typed text is text; buttons only as offered --------------------------------------------
+
+@pytest.mark.parametrize("path", ["/webhooks/website/message", "/webhooks/rest/webhook"])
+@pytest.mark.parametrize("typed", ['/ask_knowledge{} ik wil dood', "/greet", "  /ask_help{\"role\": \"kind\"}",
+                                   "/crisis_suicide", "/ask_help"])
+def test_typed_text_never_reaches_rasa_as_an_intent(site, path, typed):
+    """Rasa reads text that (stripped) starts with "/" as "/intent{...}"; typed text gets
+    there with a guard in front, so Rasa's own check does not match."""
+    from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
+    from rasa.shared.nlu.constants import INTENT, TEXT
+    from rasa.shared.nlu.training_data.message import Message
+
+    running, _ = site
+    sender = f"getypt-{abs(hash((path, typed)))}"
+    ask(site, "hoi", sender=sender)  # the conversation was offered /ask_help already
+    status, _, _ = running.request(path, {"sender": sender, "message": typed})
+    assert status == 200
+    seen = running.app.ctx.agent.seen[-1][1]
+    assert seen.strip() == "\u2060" + typed.strip()
+    unpacked = YAMLStoryReader.unpack_regex_message(Message({TEXT: seen}))
+    assert unpacked.get(INTENT) is None
+
+
+@pytest.mark.parametrize("path", ["/webhooks/website/message", "/webhooks/rest/webhook"])
+def test_offered_payload_passes_forged_payload_is_text(site, path):
+    running, _ = site
+    sender = f"knoppen-{path.split('/')[2]}"
+    # never offered: read as typed text
+    running.request(path, {"sender": sender, "payload": "/crisis_danger"})
+    assert running.app.ctx.agent.seen[-1][1] == "\u2060/crisis_danger"
+    # offered in the reply: passed on as the payload it is
+    running.request(path, {"sender": sender, "payload": '/ask_help{"role": "kind"}'})
+    assert running.app.ctx.agent.seen[-1][1] == '/ask_help{"role": "kind"}'
+    # offered to another conversation only: text again
+    running.request(path, {"sender": sender + "-ander", "payload": '/ask_help{"role": "kind"}'})
+    assert running.app.ctx.agent.seen[-1][1] == '\u2060/ask_help{"role": "kind"}'
+
+
+def test_offered_payloads_expire_with_the_conversation():
+    from bot.channels import OfferedPayloads
+
+    now = [0.0]
+    offered = OfferedPayloads(idle_seconds=60, max_senders=100, max_per_sender=3, clock=lambda: now[0])
+    offered.remember("a", [{"buttons": [{"payload": f"/p{i}"} for i in range(5)]}])
+    assert not offered.offered("a", "/p0") and offered.offered("a", "/p4")
+    now[0] = 61.0
+    assert not offered.offered("a", "/p4")
+    offered.remember("b", [{"buttons": [{"payload": "/x"}]}])
+    offered.forget("b")
+    assert not offered.offered("b", "/x")
+
+
+def test_chat_page_sends_buttons_as_payload_and_typed_text_as_message():
+    script = (WEBSITE / "static" / "chat.js").read_text(encoding="utf-8")
+    assert "ask({ payload: b.payload }, b.title)" in script
+    assert "ask({ message: text })" in script

@@ -1,5 +1,11 @@
 """The knowledge base in memory, reloaded when a YAML file changes.
 
+Each process loads what it needs. The action server's snapshot builds the search index
+(`snap.retriever`) while it loads, so no request waits for it. The Rasa server needs only
+the crisis patterns and the help numbers: `crisis_store()` (called by bot.launcher) makes
+the process-wide store a crisis-only one, whose snapshots never build the index unless
+something asks for `snap.retriever` (then it is built once, on first use).
+
 Nothing on the hot path reads files: `get()` only compares modification times, at most
 once per `check_interval` seconds. A reload with errors is refused; the last good
 version keeps serving and the problems are logged (no user text is ever logged).
@@ -29,15 +35,36 @@ class KnowledgeError(Exception):
 
 
 class Snapshot:
-    """One loaded, valid version of the knowledge base with its search index."""
+    """One loaded, valid version of the knowledge base: `kb`, `crisis` (the crisis
+    detector) and `retriever` (the search index; built now when `build_index`, else on
+    first use)."""
 
-    def __init__(self, kb: KnowledgeBase):
-        from actions.knowledge.retrieval import Retriever
+    def __init__(self, kb: KnowledgeBase, build_index: bool = True):
         from actions.knowledge.crisis import CrisisDetector
 
         self.kb = kb
-        self.retriever = Retriever(kb)
         self.crisis = CrisisDetector(kb)
+        self._retriever = None
+        self._index_lock = threading.Lock()
+        if build_index:
+            self._retriever = self._build_index()
+
+    def _build_index(self):
+        from actions.knowledge.retrieval import Retriever
+
+        return Retriever(self.kb)
+
+    @property
+    def index_built(self) -> bool:
+        return self._retriever is not None
+
+    @property
+    def retriever(self):
+        if self._retriever is None:
+            with self._index_lock:
+                if self._retriever is None:
+                    self._retriever = self._build_index()
+        return self._retriever
 
 
 class KnowledgeStore:
@@ -48,8 +75,9 @@ class KnowledgeStore:
     """
 
     def __init__(self, directory: Path = KNOWLEDGE_DIR, check_interval: float = 1.0,
-                 background: bool = False):
+                 background: bool = False, build_index: bool = True):
         self.directory = Path(directory)
+        self.build_index = build_index
         self.check_interval = check_interval
         self.background = background
         self._lock = threading.Lock()
@@ -65,7 +93,7 @@ class KnowledgeStore:
     def _load(self) -> Tuple[Optional[Snapshot], List[Problem]]:
         kb, problems = load(self.directory)
         errors = [p for p in problems if p.severity == ERROR]
-        return (None if errors else Snapshot(kb)), problems
+        return (None if errors else Snapshot(kb, self.build_index)), problems
 
     def _reload(self, mtimes: Dict[str, float]) -> Snapshot:
         snapshot, problems = self._load()
@@ -80,7 +108,8 @@ class KnowledgeStore:
             logger.error("Wijziging in knowledge/ geweigerd; de laatste goede versie blijft actief.")
             return self._snapshot
         if self._snapshot is not None:
-            logger.info("Kennisbank opnieuw geladen (%d items).", len(snapshot.retriever.items))
+            logger.info("Kennisbank opnieuw geladen (%d items).",
+                        len(kb_items(snapshot.kb)))
         self._snapshot = snapshot
         return snapshot
 
@@ -115,6 +144,10 @@ class KnowledgeStore:
             return self._reload(mtimes)
 
 
+def kb_items(kb: KnowledgeBase) -> list:
+    return list(kb.entries) + list(kb.organisations) + list(kb.situations)
+
+
 _default: Optional[KnowledgeStore] = None
 
 
@@ -123,4 +156,14 @@ def default_store() -> KnowledgeStore:
     global _default
     if _default is None:
         _default = KnowledgeStore(background=True)
+    return _default
+
+
+def crisis_store() -> KnowledgeStore:
+    """Make the process-wide store crisis-only (no search index) and return it. For the
+    Rasa server, which needs the crisis patterns and the help numbers only; call it before
+    anything uses `default_store()`."""
+    global _default
+    if _default is None:
+        _default = KnowledgeStore(background=True, build_index=False)
     return _default

@@ -1,11 +1,13 @@
 """The website's JSON API, as a Rasa input channel under /webhooks/website/.
 
 GET  /webhooks/website/config   texts for the widget (start notice, help numbers, limits)
-POST /webhooks/website/message  {"sender", "message"} → {"messages": [{"text", "buttons"}]}
+POST /webhooks/website/message  {"sender", "message"} (typed text) or {"sender", "payload"}
+                                (a button press) → {"messages": [{"text", "buttons"}]}
 POST /webhooks/website/forget   {"sender"} → the server drops that conversation now
 
-Input checks and the technical-problem reply are shared with the REST channel
-(bot.channels). Message text is never logged.
+Input checks, typed text versus offered button payloads, and the technical-problem reply
+are shared with the REST channel (bot.channels); every route passes the front door
+(bot.frontdoor). Message text is never logged.
 """
 from __future__ import annotations
 
@@ -16,11 +18,14 @@ from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from sanic_cors import cross_origin
 
 from bot import settings
-from bot.channels import BadRequest, clean_text, handle_message, parse_chat_request
-from bot.website.config import filled, public_config, website_settings
-from bot.website.security import RateLimiter, client_key, secure
+from bot.channels import (BadRequest, OfferedPayloads, clean_text, conversation_seconds,
+                          handle_message, parse_chat_request, user_text)
+from bot.frontdoor import FrontDoor
+from bot.website.config import public_config, website_settings
+from bot.website.security import secure
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +60,7 @@ def _sender_from(request: Request) -> str:
 
 
 class WebsiteInput(InputChannel):
-    """The chat page's channel. Settings: `website:` in bot/settings.yml."""
+    """The chat page's channel. Settings: `website:` and `front_door:` in bot/settings.yml."""
 
     @classmethod
     def name(cls) -> Text:
@@ -65,82 +70,74 @@ class WebsiteInput(InputChannel):
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "WebsiteInput":
         return cls()  # configured in bot/settings.yml, not in credentials.yml
 
-    def __init__(self, overrides: Optional[Dict[str, Any]] = None) -> None:
+    def __init__(self, overrides: Optional[Dict[str, Any]] = None,
+                 front_door: Optional[FrontDoor] = None) -> None:
         self.config = website_settings(overrides)
-        rate = self.config["rate_limit"]
-        self.limiter = RateLimiter(rate["messages_per_minute"], rate["burst"], rate["max_clients"])
-
-    def _done(self, request: Request, reply: HTTPResponse) -> HTTPResponse:
-        return secure(request, reply, allowed_origins=self.config["allowed_origins"])
+        self.front_door = front_door or FrontDoor((overrides or {}).get("front_door"))
+        self.offered = OfferedPayloads(conversation_seconds())
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         blueprint = Blueprint(BLUEPRINT_NAME, __name__)
-        done = self._done
-
-        @blueprint.listener("after_server_start")
-        async def answer_preflight_first(app, loop) -> None:
-            # Rasa's Sanic-CORS answers every OPTIONS request from its own (--cors) list,
-            # before any route runs. Put our answer in front for our routes only, so
-            # `website.allowed_origins` decides.
-            async def preflight(request: Request) -> Optional[HTTPResponse]:
-                route = getattr(request, "route", None)
-                if request.method == "OPTIONS" and route is not None and f".{BLUEPRINT_NAME}." in (route.name or ""):
-                    return done(request, response.empty())
-                return None
-
-            app.request_middleware.appendleft(preflight)
+        door = self.front_door
+        # CORS for the configured origins only, through Sanic-CORS's public decorator (it
+        # also tells Rasa's app-wide Sanic-CORS to leave these responses alone, so even
+        # `rasa run --cors "*"` does not open this API). Preflight (OPTIONS) requests are
+        # answered by Rasa's app-wide Sanic-CORS from its --cors setting.
+        cors = cross_origin(blueprint, origins=self.config["allowed_origins"] or [],
+                            methods=["GET", "POST", "OPTIONS"], allow_headers=["Content-Type"],
+                            max_age=600, automatic_options=True)
 
         @blueprint.route("/", methods=["GET"])
+        @cors
         async def health(request: Request) -> HTTPResponse:
-            return done(request, response.json({"status": "ok"}))
+            refused = await door.check(request, "page")
+            return secure(request, refused or response.json({"status": "ok"}))
 
-        @blueprint.route("/config", methods=["GET", "OPTIONS"])
+        @blueprint.route("/config", methods=["GET"])
+        @cors
         async def config(request: Request) -> HTTPResponse:
-            if request.method == "OPTIONS":
-                return done(request, response.empty())
-            return done(request, response.json(public_config(self.config)))
+            refused = await door.check(request, "page")
+            return secure(request, refused or response.json(public_config(self.config)))
 
-        @blueprint.route("/message", methods=["POST", "OPTIONS"])
+        @blueprint.route("/message", methods=["POST"])
+        @cors
         async def message(request: Request) -> HTTPResponse:
-            if request.method == "OPTIONS":
-                return done(request, response.empty())
-            allowed, wait = self.limiter.allow(client_key(request))
-            if not allowed:
-                logger.info("Te veel berichten van één adres; %d s wachten.", wait)
-                return done(request, response.json(
-                    {"error": filled(self.config["rate_limited_text"])}, status=429,
-                    headers={"Retry-After": str(wait)}))
+            refused = await door.check(request, "message")
+            if refused is not None:
+                return secure(request, refused)
             try:
                 chat = parse_chat_request(request)
             except BadRequest as bad:
-                return done(request, response.json({"error": bad.message}, status=bad.status))
-            messages = await handle_message(on_new_message, chat, self.name())
+                return secure(request, await bad.reply(request, door))
+            text = await user_text(request, chat, self.offered)
+            messages = await handle_message(on_new_message, chat, self.name(), text, self.offered)
             shown: List[Dict[str, Any]] = [m for m in map(public_message, messages) if m]
-            return done(request, response.json({"messages": shown}))
+            return secure(request, response.json({"messages": shown}))
 
-        @blueprint.route("/forget", methods=["POST", "OPTIONS"])
+        @blueprint.route("/forget", methods=["POST"])
+        @cors
         async def forget(request: Request) -> HTTPResponse:
-            if request.method == "OPTIONS":
-                return done(request, response.empty())
+            refused = await door.check(request, "forget")
+            if refused is not None:
+                return secure(request, refused)
             try:
                 sender = _sender_from(request)
             except BadRequest as bad:
-                return done(request, response.json({"error": bad.message}, status=bad.status))
-            agent = getattr(request.app.ctx, "agent", None)
-            store = getattr(agent, "tracker_store", None)
-            # Rasa wraps the configured store (AwaitableTrackerStore); look inside.
-            while store is not None and not hasattr(store, "forget") and hasattr(store, "_tracker_store"):
-                store = store._tracker_store
-            forgotten = False
-            if store is not None and hasattr(store, "forget"):
-                lock_store = getattr(agent, "lock_store", None)
+                return secure(request, await bad.reply(request, door))
+            from bot.stores import forgetting_stores
+
+            self.offered.forget(sender)
+            stores = forgetting_stores()
+            if stores:
+                lock_store = getattr(getattr(request.app.ctx, "agent", None), "lock_store", None)
                 if lock_store is not None:
                     # Wait for a reply still being made, or it would save the conversation again.
                     async with lock_store.lock(sender):
-                        store.forget(sender)
+                        for store in stores:
+                            store.forget(sender)
                 else:
-                    store.forget(sender)
-                forgotten = True
-            return done(request, response.json({"status": "ok", "forgotten": forgotten}))
+                    for store in stores:
+                        store.forget(sender)
+            return secure(request, response.json({"status": "ok", "forgotten": bool(stores)}))
 
         return blueprint

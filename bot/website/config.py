@@ -20,9 +20,7 @@ logger = logging.getLogger(__name__)
 DEFAULTS: Dict[str, Any] = {
     "neutral_url": "https://www.google.nl/",
     "allowed_origins": [],
-    "rate_limit": {"messages_per_minute": 60, "burst": 30, "max_clients": 10000},
     "start_notice": "Ik ben een chatbot, geen mens.",
-    "rate_limited_text": "Je stuurt veel berichten kort na elkaar. Wacht even en probeer het dan opnieuw.",
     "offline_text": "Ik kan de server nu niet bereiken.",
 }
 
@@ -72,10 +70,6 @@ def website_settings(overrides: Optional[Dict[str, Any]] = None) -> Dict[str, An
         config["allowed_origins"] = os.environ["VRAAGBAAK_EMBED_ORIGINS"].split(",")
     config["neutral_url"] = _safe_url(config["neutral_url"], DEFAULTS["neutral_url"])
     config["allowed_origins"] = _origins(config["allowed_origins"])
-    rate = config["rate_limit"]
-    rate["messages_per_minute"] = max(float(rate["messages_per_minute"]), 0.1)
-    rate["burst"] = max(int(rate["burst"]), 1)
-    rate["max_clients"] = max(int(rate["max_clients"]), 100)
     config["max_message_chars"] = int(settings.settings()["limits"]["max_message_chars"])
     return config
 
@@ -100,7 +94,7 @@ def public_config(config: Dict[str, Any]) -> Dict[str, Any]:
         "help_text": filled(settings.settings()["technical_problem_text"]),
         "offline_text": filled(config["offline_text"]),
         "too_long_text": filled(settings.settings()["message_too_long_text"]),
-        "rate_limited_text": filled(config["rate_limited_text"]),
+        "rate_limited_text": filled(settings.settings()["rate_limited_text"]),
         "neutral_url": config["neutral_url"],
         "max_message_chars": config["max_message_chars"],
     }

@@ -39,31 +39,50 @@ def render_page(config: Dict[str, Any], template: Optional[str] = None) -> str:
     return _SLOT.sub(lambda m: html.escape(values[m.group(1)], quote=True), template)
 
 
-def _config(app, fallback: Dict[str, Any]) -> Dict[str, Any]:
-    """The website channel's settings when it is registered (so page and API agree)."""
+def _channel(app):
+    """The website channel when it is registered (so page and API share settings and
+    the front door)."""
     from bot.website.channel import WebsiteInput
 
     for channel in getattr(app.ctx, "input_channels", None) or []:
         if isinstance(channel, WebsiteInput):
-            return channel.config
-    return fallback
+            return channel
+    return None
 
 
 def add_root_route(app) -> None:
+    """The chat page on `/`, the widget files and `/health`, behind the front door."""
+    from bot.frontdoor import FrontDoor
+
     fallback = website_settings()
+    fallback_door = FrontDoor()
     template = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
     files = {name: (STATIC_DIR / name).read_bytes() for name in ASSETS}
 
+    def settings_and_door(request: Request):
+        channel = _channel(request.app)
+        return (channel.config, channel.front_door) if channel else (fallback, fallback_door)
+
+    @app.get("/health")
+    async def health(request: Request) -> HTTPResponse:
+        _, door = settings_and_door(request)
+        return secure(request, await door.check(request, "page") or response.json({"status": "ok"}))
+
     @app.get("/")
     async def chat_page(request: Request) -> HTTPResponse:
-        config = _config(request.app, fallback)
+        config, door = settings_and_door(request)
         csp = page_csp(config["allowed_origins"])
-        return secure(request, response.html(render_page(config, template)), csp=csp)
+        refused = await door.check(request, "page")
+        return secure(request, refused or response.html(render_page(config, template)), csp=csp)
 
     @app.get("/website/<name:str>")
     async def website_file(request: Request, name: str) -> HTTPResponse:
+        config, door = settings_and_door(request)
+        refused = await door.check(request, "page")
+        if refused is not None:
+            return secure(request, refused)
         if name not in files:  # a fixed list: no paths from the request reach the disk
             return secure(request, response.text("Niet gevonden", status=404))
         reply = response.raw(files[name], content_type=ASSETS[name])
-        csp = page_csp(_config(request.app, fallback)["allowed_origins"])
+        csp = page_csp(config["allowed_origins"])
         return secure(request, reply, csp=csp, cache="no-cache")

@@ -4,15 +4,10 @@ from __future__ import annotations
 import threading
 import time
 from collections import OrderedDict
-from typing import Callable, Dict, Iterable, Optional, Tuple
+from typing import Callable, Iterable, Tuple
 
 from sanic.request import Request
 from sanic.response import HTTPResponse
-
-# Rasa installs Sanic-CORS for the whole app. When our routes have decided on CORS
-# themselves, this request flag tells Sanic-CORS to leave the response alone.
-_SANIC_CORS_DONE = "_sanic_cors_e"
-
 
 def page_csp(frame_origins: Iterable[str]) -> str:
     ancestors = " ".join(["'self'", *frame_origins])
@@ -25,8 +20,9 @@ API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"
 
 
 def secure(request: Request, response: HTTPResponse, csp: str = API_CSP,
-           allowed_origins: Iterable[str] = (), cache: str = "no-store") -> HTTPResponse:
-    """Add the security headers (and CORS for an allowed Origin) to one response."""
+           cache: str = "no-store") -> HTTPResponse:
+    """Add the security headers to one response. (CORS headers for the website API are
+    set by Sanic-CORS's public `cross_origin` decorator, see bot.website.channel.)"""
     headers = response.headers
     headers["Content-Security-Policy"] = csp
     headers["Referrer-Policy"] = "no-referrer"
@@ -35,17 +31,6 @@ def secure(request: Request, response: HTTPResponse, csp: str = API_CSP,
     headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=(), interest-cohort=()"
     if cache == "no-store":
         headers["Pragma"] = "no-cache"
-    origin = request.headers.get("origin")
-    if origin and origin in allowed_origins:
-        headers["Access-Control-Allow-Origin"] = origin
-        headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-        headers["Access-Control-Allow-Headers"] = "Content-Type"
-        headers["Access-Control-Max-Age"] = "600"
-    headers["Vary"] = "Origin"
-    try:
-        setattr(request.ctx, _SANIC_CORS_DONE, "1")
-    except AttributeError:
-        pass
     return response
 
 

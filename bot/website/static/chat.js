@@ -106,7 +106,7 @@
       button.type = "button";
       button.textContent = b.title;
       button.addEventListener("click", function () {
-        ask(b.payload, b.title);
+        ask({ payload: b.payload }, b.title);
         input.focus();
       });
       group.appendChild(button);
@@ -130,12 +130,17 @@
 
   /* ---- talking to the server ---- */
 
-  function ask(message, shown) {
+  /* `what` is { message: typed text } or { payload: a button's payload }: the server
+   * reads typed text always as text, and a payload only if it offered that button. */
+  function ask(what, shown) {
     if (busy) return;
-    addMessage("user", shown || message);
+    addMessage("user", shown || what.message);
     setBusy(true);
     var askedAs = sender;
-    post("message", { sender: askedAs, message: message })
+    var body = { sender: askedAs };
+    if (typeof what.payload === "string") body.payload = what.payload;
+    else body.message = what.message;
+    post("message", body)
       .then(function (reply) {
         return reply.json().then(function (data) { return data; }, function () { return null; });
       })
@@ -162,7 +167,7 @@
     }
     input.value = "";
     showLengthHint();
-    ask(text);
+    ask({ message: text });
   });
 
   function showLengthHint() {
