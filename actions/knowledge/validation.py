@@ -24,7 +24,8 @@ MIN_QUESTIONS_ORGANISATION = 5
 MIN_QUESTIONS = MIN_QUESTIONS_ORGANISATION  # kept for older callers
 STALE_AFTER_DAYS = 365
 # Severity of "something required is not written yet" (evidence on a figure, a required
-# translation, a crisis text without the emergency number). A warning while the content
+# translation or its from_nl fingerprint, a crisis text without the emergency number).
+# A warning while the content
 # team fills the base; an error once it is complete.
 COMPLETENESS = WARNING
 
@@ -257,10 +258,8 @@ def check_languages(kb: KnowledgeBase) -> List[Problem]:
                 problems.append(Problem(ERROR, "knowledge/interface.yml", 0, key,
                                         f"De tekst in {lang} heeft andere plekken tussen {{ }} dan het Nederlands.",
                                         f"Gebruik precies: {', '.join(sorted(placeholders_in(base))) or 'geen'}."))
-        for lang in texts:
-            if kb.languages and lang not in kb.languages:
-                problems.append(Problem(ERROR, "knowledge/interface.yml", 0, key, f"Onbekende taalcode '{lang}'.",
-                                        f"Gebruik een taal uit languages.yml: {', '.join(kb.languages)}."))
+        # A text in a language that languages.yml does not list is harmless (a typo such as
+        # 'ua' for 'uk' shows up as a missing 'uk' above).
     return problems
 
 
@@ -331,7 +330,7 @@ def check_translations(kb: KnowledgeBase, today: dt.date) -> List[Problem]:
                     "Vul de datum in waarop je echt hebt vertaald.")
             current = item.dutch_fingerprint()
             if translation.from_nl is None:
-                add(ERROR, f"De vertaling ({lang}) heeft geen 'from_nl' (de vingerafdruk van de Nederlandse tekst).",
+                add(COMPLETENESS, f"De vertaling ({lang}) heeft geen 'from_nl' (de vingerafdruk van de Nederlandse tekst).",
                     f"Draai scripts/stamp_translations.py, of zet in het blok '{lang}:' de regel from_nl: \"{current}\".")
             elif translation.from_nl != current:
                 add(WARNING, f"Vertaling controleren ({lang}): de Nederlandse tekst is veranderd na de vertaling.",
