@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from typing import List, Optional
+from typing import List, NamedTuple, Optional
 
 from actions.knowledge.model import CrisisRule, KnowledgeBase
 from actions.knowledge.text import normalise
@@ -23,11 +23,25 @@ from actions.knowledge.text import normalise
 # "/intent{...} text": typed text that looks like a Rasa intent payload. The intent name
 # and the JSON are not what the person wrote to us; the words around them are.
 _PAYLOAD = re.compile(r"^\s*/[\w.-]+\s*(\{.*?\})?", re.S)
+# A pattern may start with a regex comment naming its language: "(?#pl)\\bmnie\\b...".
+_LANGUAGE_TAG = re.compile(r"^\(\?#(\w+)\)")
+
+
+class CrisisMatch(NamedTuple):
+    rule: CrisisRule
+    # The language of the pattern that matched (from its "(?#xx)" tag), or None when only
+    # untagged patterns matched (the Dutch ones, and a few that fit several languages).
+    lang: Optional[str]
 
 
 def _plain(text: str) -> str:
     text = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def _tag(pattern: str) -> Optional[str]:
+    found = _LANGUAGE_TAG.match(pattern)
+    return found.group(1) if found else None
 
 
 def _texts(text: str) -> List[str]:
@@ -52,7 +66,7 @@ class CrisisDetector:
     def __init__(self, kb: KnowledgeBase):
         self._rules = []
         for rule in kb.crisis:
-            include = [re.compile(p, re.I) for p in rule.patterns]
+            include = [(re.compile(p, re.I), _tag(p)) for p in rule.patterns]
             exclude = [re.compile(p, re.I) for p in rule.exclude_patterns]
             self._rules.append((rule, include, exclude))
         # Suicide before danger: 113 is the fitting first number for self-harm, and the
@@ -61,24 +75,30 @@ class CrisisDetector:
 
     def detect(self, text: str) -> Optional[CrisisRule]:
         """The crisis rule this message triggers, or None."""
+        found = self.match(text)
+        return found.rule if found else None
+
+    def match(self, text: str) -> Optional[CrisisMatch]:
+        """The crisis rule this message triggers and the language of the pattern that
+        matched, or None. A crisis reply can use that language when the message is too
+        short for language detection ("mă lovește acum")."""
         if not text:
             return None
         for part in _texts(text):
-            rule = self._detect(part)
-            if rule is not None:
-                return rule
+            found = self._match(part)
+            if found is not None:
+                return found
         return None
 
-    def _detect(self, text: str) -> Optional[CrisisRule]:
+    def _match(self, text: str) -> Optional[CrisisMatch]:
         norm = normalise(text)
         # A doubled last letter is a common slip on a phone ("wegg", "slaatt").
         squeezed = re.sub(r"(\w)\1\b", r"\1", norm)
         forms = (_plain(text), norm, squeezed)
         for rule, include, exclude in self._rules:
-            if any(p.search(f) for p in include for f in forms) and not any(
-                p.search(f) for p in exclude for f in forms
-            ):
-                return rule
+            tags = [tag for p, tag in include if any(p.search(f) for f in forms)]
+            if tags and not any(p.search(f) for p in exclude for f in forms):
+                return CrisisMatch(rule, next((t for t in tags if t), None))
         return None
 
     def rule(self, kind: str) -> Optional[CrisisRule]:
