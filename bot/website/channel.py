@@ -24,7 +24,8 @@ from bot import settings
 from bot.channels import (BadRequest, OfferedPayloads, clean_text, conversation_seconds,
                           handle_message, parse_chat_request, user_text)
 from bot.frontdoor import FrontDoor
-from bot.website.config import public_config, website_settings
+from bot.website.config import public_config, starter_payloads, website_settings
+from bot.website.language import conversation_language
 from bot.website.security import secure
 
 logger = logging.getLogger(__name__)
@@ -75,6 +76,7 @@ class WebsiteInput(InputChannel):
         self.config = website_settings(overrides)
         self.front_door = front_door or FrontDoor((overrides or {}).get("front_door"))
         self.offered = OfferedPayloads(conversation_seconds())
+        self.starters = starter_payloads(self.config)  # the page offers these to everyone
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         blueprint = Blueprint(BLUEPRINT_NAME, __name__)
@@ -109,10 +111,14 @@ class WebsiteInput(InputChannel):
                 chat = parse_chat_request(request)
             except BadRequest as bad:
                 return secure(request, await bad.reply(request, door))
-            text = await user_text(request, chat, self.offered)
+            if chat.is_payload and chat.text in self.starters:
+                text = chat.text
+            else:
+                text = await user_text(request, chat, self.offered)
             messages = await handle_message(on_new_message, chat, self.name(), text, self.offered)
             shown: List[Dict[str, Any]] = [m for m in map(public_message, messages) if m]
-            return secure(request, response.json({"messages": shown}))
+            language = await conversation_language(request.app, chat.sender)  # for `lang` on the page
+            return secure(request, response.json({"messages": shown, "language": language}))
 
         @blueprint.route("/forget", methods=["POST"])
         @cors

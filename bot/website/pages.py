@@ -1,8 +1,11 @@
 """The chat page on `/` and the widget's files under /website/ (no CDN, no framework).
 
 `add_root_route(app)` is called by bot.launcher instead of Rasa's own "Hello from Rasa".
-The page is a template: {{notice}}, {{neutral_url}} and {{max_chars}} are filled in per
-request (HTML-escaped); help numbers come from knowledge/help.yml, never from this code.
+The page is a template: {{notice}}, {{neutral_url}}, {{max_chars}} and the page's own
+texts ({{exit}}, {{hint}}, ... from `website.page.nl` in bot/settings.yml) are filled in
+per request (HTML-escaped), as is the language switch; help numbers come from
+knowledge/help.yml, never from this code. chat.js switches the texts to another language
+with the config endpoint's `languages`.
 """
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from sanic import response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.website.config import public_config, website_settings
+from bot.website.config import DEFAULT_LANGUAGE, page_languages, page_texts, public_config, website_settings
 from bot.website.security import page_csp, secure
 
 STATIC_DIR = Path(__file__).with_name("static")
@@ -28,15 +31,39 @@ ASSETS = {
 _SLOT = re.compile(r"\{\{(\w+)\}\}")
 
 
+def language_buttons(config: Dict[str, Any], current: str) -> str:
+    """The language switch: one button per page language, named in its own language."""
+    buttons = []
+    for lang in page_languages(config):
+        name = page_texts(config, lang).get("language_name") or lang
+        buttons.append(
+            f'<button type="button" class="language" data-lang="{html.escape(lang, quote=True)}" '
+            f'lang="{html.escape(lang, quote=True)}" aria-pressed="{str(lang == current).lower()}">'
+            f"{html.escape(name)}</button>")
+    return "\n          ".join(buttons)
+
+
 def render_page(config: Dict[str, Any], template: Optional[str] = None) -> str:
+    """The page in Dutch (the switch and chat.js change it to another language)."""
     template = template if template is not None else (STATIC_DIR / "index.html").read_text(encoding="utf-8")
     public = public_config(config)
-    values = {
+    texts = public["languages"][DEFAULT_LANGUAGE]
+    values = {key: value for key, value in texts.items() if isinstance(value, str)}
+    values.update({
+        "lang": DEFAULT_LANGUAGE,
         "notice": public["notice"],
         "neutral_url": public["neutral_url"],
         "max_chars": str(public["max_message_chars"]),
-    }
-    return _SLOT.sub(lambda m: html.escape(values[m.group(1)], quote=True), template)
+    })
+    raw = {"language_buttons": language_buttons(config, DEFAULT_LANGUAGE)}  # escaped inside
+
+    def fill(match: re.Match) -> str:
+        name = match.group(1)
+        if name in raw:
+            return raw[name]
+        return html.escape(values.get(name, ""), quote=True)
+
+    return _SLOT.sub(fill, template)
 
 
 def _channel(app):
