@@ -10,7 +10,7 @@
   var $ = function (id) { return document.getElementById(id); };
   var log = $("log"), form = $("form"), input = $("input"), send = $("send");
   var status = $("status"), hint = $("hint"), exitLink = $("exit"), clearButton = $("clear");
-  var hintText = hint.textContent;
+  var root = document.documentElement;
 
   var config = {
     neutral_url: exitLink.getAttribute("data-neutral-url") || "about:blank",
@@ -18,11 +18,34 @@
     help_text: "",
     offline_text: "Ik kan de server nu niet bereiken.",
     too_long_text: "Je bericht is te lang. Kun je het korter zeggen?",
-    max_message_chars: Number(input.getAttribute("maxlength")) || 1000
+    max_message_chars: Number(input.getAttribute("maxlength")) || 1000,
+    default_language: "nl",
+    languages: null,
+    source_prefixes: ["Bron:"]
   };
+  /* The page's own texts per language come from the server (config endpoint, from
+   * website.page in bot/settings.yml); until then the page shows its Dutch template. */
+  var texts = {};
+  var pageLang = root.lang || "nl";
+  var convLang = null;          /* the conversation's language, as the server last said */
+  var pendingLanguage = null;   /* a switch to tell the server before the next message */
+  var started = false;          /* has this conversation had a message yet? */
   var sender = newSender();
   var busy = false;
   var lastEscape = 0;
+
+  function t(key) {
+    var own = texts[pageLang] || {}, dutch = texts[config.default_language || "nl"] || {};
+    if (typeof own[key] === "string") return own[key];
+    if (typeof dutch[key] === "string") return dutch[key];
+    if (typeof config[key] === "string" && config[key]) return config[key];
+    var el = document.querySelector('[data-t="' + key + '"]');
+    return el ? el.textContent : (FALLBACK[key] || "");
+  }
+  var FALLBACK = {
+    you: "Jij:", assistant: "Vraagbaak:", new_tab: "(opent in een nieuw tabblad)",
+    choose: "Kies een antwoord", typing: "Vraagbaak typt", cleared: "Het gesprek is gewist."
+  };
 
   function newSender() {
     var bytes = new Uint8Array(16);
@@ -57,7 +80,8 @@
     a.textContent = raw;
     var note = document.createElement("span");
     note.className = "sr-only";
-    note.textContent = " (opent in een nieuw tabblad)";
+    note.lang = pageLang;
+    note.textContent = " " + t("new_tab");
     a.appendChild(note);
     return a;
   }
@@ -75,38 +99,51 @@
     parent.appendChild(document.createTextNode(text.slice(last)));
   }
 
-  function addMessage(who, text, buttons, isError) {
+  function isSourceLine(line) {
+    return (config.source_prefixes || ["Bron:"]).some(function (prefix) {
+      return line.indexOf(prefix) === 0;
+    });
+  }
+
+  /* `lang`: the language of the text (WCAG 3.1.2); the page's language when unknown. */
+  function addMessage(who, text, buttons, isError, lang) {
     var item = document.createElement("div");
     item.className = "msg msg-" + who + (isError ? " msg-error" : "");
+    item.lang = lang || pageLang;
     var label = document.createElement("span");
     label.className = "sr-only";
-    label.textContent = who === "user" ? "Jij: " : "Vraagbaak: ";
+    label.lang = pageLang;
+    label.textContent = t(who === "user" ? "you" : "assistant") + " ";
     item.appendChild(label);
     String(text || "").split("\n").forEach(function (line) {
       if (!line.trim()) return;
       var p = document.createElement("p");
-      if (/^Bron:/.test(line)) p.className = "source";
+      if (isSourceLine(line)) p.className = "source";
       appendText(p, line);
       item.appendChild(p);
     });
-    if (buttons && buttons.length) item.appendChild(replyButtons(buttons));
+    if (buttons && buttons.length) item.appendChild(replyButtons(buttons, item.lang));
     log.appendChild(item);
     item.scrollIntoView({ block: "nearest" });
     return item;
   }
 
-  function replyButtons(buttons) {
+  /* Quick replies in the language of their message; a starter with `language` is the
+   * language switch. */
+  function replyButtons(buttons, lang) {
     var group = document.createElement("div");
     group.className = "replies";
     group.setAttribute("role", "group");
-    group.setAttribute("aria-label", "Kies een antwoord");
+    if (lang === pageLang) group.setAttribute("aria-label", t("choose"));
     buttons.forEach(function (b) {
       if (typeof b.title !== "string" || typeof b.payload !== "string") return;
       var button = document.createElement("button");
       button.type = "button";
       button.textContent = b.title;
+      if (typeof b.language === "string") button.lang = b.language;
       button.addEventListener("click", function () {
-        ask({ payload: b.payload }, b.title);
+        if (typeof b.language === "string") switchLanguage(b.language);
+        else markLanguage(ask({ payload: b.payload }, b.title), lang);
         input.focus();
       });
       group.appendChild(button);
@@ -118,43 +155,79 @@
     busy = on;
     send.disabled = on;
     status.className = on ? "status typing" : "status";
-    status.textContent = on ? "Vraagbaak typt" : "";
+    status.textContent = on ? t("typing") : "";
     Array.prototype.forEach.call(log.querySelectorAll(".replies button"), function (b) {
       b.disabled = on;
     });
   }
 
   function offline() {
-    addMessage("bot", config.offline_text + "\n" + (config.help_text || config.notice), null, true);
+    addMessage("bot", t("offline_text") + "\n" + (t("help_text") || t("notice")), null, true);
   }
 
   /* ---- talking to the server ---- */
 
   /* `what` is { message: typed text } or { payload: a button's payload }: the server
    * reads typed text always as text, and a payload only if it offered that button. */
+  /* Typed text gets the language the server detected, once the reply is there; a button's
+   * title is marked by the caller (the language of its message). The reply says the
+   * conversation's language, and every bot message is marked with it. */
   function ask(what, shown) {
-    if (busy) return;
-    addMessage("user", shown || what.message);
+    if (busy) return null;
+    var bubble = addMessage("user", shown || what.message);
+    started = true;
     setBusy(true);
     var askedAs = sender;
-    var body = { sender: askedAs };
+    var body = { sender: askedAs, language: convLang || pageLang };
     if (typeof what.payload === "string") body.payload = what.payload;
     else body.message = what.message;
-    post("message", body)
-      .then(function (reply) {
-        return reply.json().then(function (data) { return data; }, function () { return null; });
-      })
+    tellLanguage(askedAs)
+      .then(function () { return post("message", body); })
+      .then(readJson)
       .then(function (data) {
         if (askedAs !== sender) return;  /* the conversation was wiped meanwhile */
         if (data && Array.isArray(data.messages)) {
-          data.messages.forEach(function (m) { addMessage("bot", m.text, m.buttons); });
+          if (knownLanguage(data.language)) convLang = data.language;
+          if (typeof what.message === "string") bubble.lang = convLang || pageLang;
+          data.messages.forEach(function (m) { addMessage("bot", m.text, m.buttons, false, convLang); });
         } else if (data && typeof data.error === "string") {
-          addMessage("bot", data.error, null, true);
+          addMessage("bot", data.error, null, true, errorLanguage(body.language));
         } else {
           offline();
         }
       }, offline)
       .then(function () { setBusy(false); });
+    return bubble;
+  }
+
+  function markLanguage(bubble, lang) {
+    if (bubble && lang) bubble.lang = lang;
+  }
+
+  function readJson(reply) {
+    return reply.json().then(function (data) { return data; }, function () { return null; });
+  }
+
+  function knownLanguage(lang) {
+    return typeof lang === "string" && /^[a-z]{2,3}$/.test(lang);
+  }
+
+  /* The server's own error texts exist in the page languages only (else Dutch). */
+  function errorLanguage(lang) {
+    return texts[lang] ? lang : (config.default_language || "nl");
+  }
+
+  /* After a switch on an empty page, the server hears the language just before the
+   * first message (its greeting is not shown: the page greeted already). */
+  function tellLanguage(askedAs) {
+    var lang = pendingLanguage;
+    pendingLanguage = null;
+    if (!lang || !texts[lang] || lang === convLang) return Promise.resolve();
+    return post("message", { sender: askedAs, payload: texts[lang].switch_payload, language: lang })
+      .then(readJson)
+      .then(function (data) {
+        if (askedAs === sender && data && knownLanguage(data.language)) convLang = data.language;
+      }, function () { /* the message itself still goes; it reports any problem */ });
   }
 
   form.addEventListener("submit", function (event) {
@@ -162,7 +235,7 @@
     var text = input.value.trim();
     if (!text || busy) return;
     if (text.length > config.max_message_chars) {
-      addMessage("bot", config.too_long_text, null, true);
+      addMessage("bot", t("too_long_text"), null, true);
       return;
     }
     input.value = "";
@@ -172,7 +245,7 @@
 
   function showLengthHint() {
     var full = input.value.length >= config.max_message_chars;
-    hint.textContent = full ? config.too_long_text : hintText;
+    hint.textContent = full ? t("too_long_text") : t("hint");
     hint.className = full ? "hint warn" : "hint";
   }
   input.addEventListener("input", showLengthHint);
@@ -183,14 +256,63 @@
     var old = sender;
     sender = newSender();
     log.textContent = "";
+    started = false;
+    convLang = null;
+    pendingLanguage = pageLang !== (config.default_language || "nl") ? pageLang : null;
     post("forget", { sender: old }, keepalive).catch(function () { /* expires on the server anyway */ });
   }
 
   clearButton.addEventListener("click", function () {
     forgetConversation(false);
     input.value = "";
-    status.textContent = "Het gesprek is gewist.";
+    showIntro();
+    status.textContent = t("cleared");
     input.focus();
+  });
+
+  /* ---- languages: the page's own texts, the greeting and the switch ---- */
+
+  /* The first message: a short greeting with starter buttons, from the server. */
+  function showIntro() {
+    var own = texts[pageLang];
+    if (!own || !own.greeting) return;
+    var old = log.querySelector(".msg-intro");
+    if (old) log.removeChild(old);
+    var intro = addMessage("bot", own.greeting, own.starters || [], false, pageLang);
+    intro.className += " msg-intro";
+    if (log.firstChild !== intro) log.insertBefore(intro, log.firstChild);
+  }
+
+  function applyLanguage(lang) {
+    pageLang = lang;
+    root.lang = lang;
+    if (t("title")) document.title = t("title");
+    Array.prototype.forEach.call(document.querySelectorAll("[data-t]"), function (el) {
+      var text = t(el.getAttribute("data-t"));
+      if (text) el.textContent = text;
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("#languages button[data-lang]"), function (b) {
+      b.setAttribute("aria-pressed", String(b.getAttribute("data-lang") === lang));
+    });
+    showLengthHint();
+  }
+
+  /* Switching changes the page's texts and tells the assistant: at once (its greeting
+   * answers) when a conversation is going, else just before the first message. */
+  function switchLanguage(lang) {
+    if (busy || !texts[lang]) return;
+    var changed = lang !== pageLang;
+    applyLanguage(lang);
+    if (started) {
+      if (changed || lang !== convLang) markLanguage(ask({ payload: texts[lang].switch_payload }, texts[lang].language_name), lang);
+    } else {
+      pendingLanguage = lang !== (config.default_language || "nl") ? lang : null;
+      showIntro();
+    }
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll("#languages button[data-lang]"), function (b) {
+    b.addEventListener("click", function () { switchLanguage(b.getAttribute("data-lang")); });
   });
 
   function quickExit(event) {
@@ -214,7 +336,7 @@
     lastEscape = now;
   });
   window.addEventListener("pagehide", function () {
-    if (log.childNodes.length) forgetConversation(true);
+    if (started) forgetConversation(true);
   });
 
   /* ---- start ---- */
@@ -230,6 +352,9 @@
       Object.keys(config).forEach(function (key) {
         if (data[key] !== undefined && data[key] !== "") config[key] = data[key];
       });
+      if (config.languages && typeof config.languages === "object") texts = config.languages;
+      if (texts[pageLang]) applyLanguage(pageLang);
+      if (!started) showIntro();
     })
     .catch(function () { /* the page's own notice still shows the emergency number */ });
 })();
