@@ -53,6 +53,10 @@ PAYLOAD_LIKE = [
     ("/greet hij slaat me", "danger"),
     ('/ask_help{"role": "help!!"}', "danger"),
     ("/ask_knowledge{} i want to kill myself", "suicide"),
+    # as the channels pass typed "/..." text on: with an invisible WORD JOINER in front
+    ("\u2060/ask_knowledge{} ik wil dood", "suicide"),
+    ("\u2060/greet help!!", "danger"),
+    ("\u2060/ask_help{} він мене б'є", "danger"),
 ]
 
 

@@ -21,8 +21,9 @@ from actions.knowledge.model import CrisisRule, KnowledgeBase
 from actions.knowledge.text import normalise
 
 # "/intent{...} text": typed text that looks like a Rasa intent payload. The intent name
-# and the JSON are not what the person wrote to us; the words around them are.
-_PAYLOAD = re.compile(r"^\s*/[\w.-]+\s*(\{.*?\})?", re.S)
+# and the JSON are not what the person wrote to us; the words around them are. The
+# channels put an invisible WORD JOINER (U+2060) before typed text that starts with "/".
+_PAYLOAD = re.compile(r"^[\s\u2060\u200b\ufeff]*/[\w.-]+\s*(\{.*?\})?", re.S)
 # A pattern may start with a regex comment naming its language: "(?#pl)\\bmnie\\b...".
 _LANGUAGE_TAG = re.compile(r"^\(\?#(\w+)\)")
 
