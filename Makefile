@@ -41,12 +41,22 @@ $(SPACY_NL)/stop_words.json: $(VENV)/.installed
 	@mkdir -p $(SPACY_NL) && $(PY) -c "import json, sys; from spacy.lang.nl.stop_words import STOP_WORDS; \
 	  json.dump(sorted(STOP_WORDS), sys.stdout, ensure_ascii=False)" > $@.tmp && mv $@.tmp $@
 
-$(MODEL): $(VENV)/.installed $(TRAIN_INPUTS)
+# NLU lookup tables and synonyms are generated from knowledge/ (one place for language data).
+NLU_GENERATED := data/nlu/lookups.yml data/nlu/synonyms.yml
+$(NLU_GENERATED) &: knowledge/synonyms.yml knowledge/vocabulary.yml knowledge/help.yml scripts/generate_nlu.py
+	@$(PY) scripts/generate_nlu.py
+
+# The learned ranker is refitted on the knowledge base's own example questions.
+RANKER := actions/knowledge/ranker.json
+$(RANKER): $(wildcard knowledge/*.yml) scripts/train_ranker.py actions/knowledge/ranker.py
+	@$(STEP) "Ranker trainen op de voorbeeldvragen" ranker $(PY) scripts/train_ranker.py
+
+$(MODEL): $(VENV)/.installed $(TRAIN_INPUTS) $(NLU_GENERATED)
 	@$(STEP) "Modellen trainen" train $(RASA) train --config config.yml --domain bot/domain.yml \
 	  --data data --out models --fixed-model-name vraagbaak
 	@touch $@
 
-train: setup $(MODEL)
+train: setup $(NLU_GENERATED) $(MODEL) $(RANKER)
 
 check: setup
 	@$(VENV)/bin/vraagbaak check
@@ -67,6 +77,7 @@ test: setup
 	@$(MAKE) --no-print-directory test-unit
 	@$(MAKE) --no-print-directory train
 	@$(MAKE) --no-print-directory test-stories
+	@$(MAKE) --no-print-directory eval
 	@$(MAKE) --no-print-directory test-e2e
 	@$(MAKE) --no-print-directory test-scale
 

@@ -10,18 +10,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.knowledge import formatting
+from actions.knowledge import formatting, language
+from actions.knowledge.decision import decide
 from actions.knowledge.model import Entry, Organisation, Situation
 from actions.knowledge.store import KnowledgeError, Snapshot, default_store
 
 logger = logging.getLogger(__name__)
-
-_ENGLISH = {"the", "what", "how", "many", "is", "are", "where", "can", "who", "does", "do",
-            "help", "i", "my", "trafficking", "victims", "children", "about", "of", "in", "you",
-            "get", "much", "why", "which", "there", "someone", "need", "abuse", "please"}
-_DUTCH = {"de", "het", "een", "wat", "hoe", "hoeveel", "is", "zijn", "waar", "kan", "ik",
-          "mijn", "je", "van", "in", "er", "wie", "niet", "met", "voor", "dat", "die", "en"}
-
 
 def snapshot() -> Snapshot:
     return default_store().get()
@@ -31,7 +25,7 @@ def snapshot() -> Snapshot:
 # "/intent{entities}" form). The channels pass such text on only for buttons they offered;
 # typed text that starts with "/" reaches the actions with more words (or an invisible
 # guard character in front) and is kept, so the crisis check sees it.
-_PAYLOAD = re.compile(r"/[\w.-]+(?:@[0-9.]+)?(?:\{.*\})?", re.DOTALL)
+_PAYLOAD = re.compile(r"/[\w.-]+(?:@[\d.]+)?(?:\{.*\})?", re.DOTALL)
 
 
 def message_text(tracker: Tracker) -> str:
@@ -54,13 +48,34 @@ def first_entity(tracker: Tracker, name: str) -> Optional[str]:
     return values[0] if values else None
 
 
-def looks_english(text: str) -> bool:
-    words = re.findall(r"[a-z]+", text.lower())
-    if len(words) < 3:
-        return False
-    english = sum(w in _ENGLISH for w in words)
-    dutch = sum(w in _DUTCH and w not in _ENGLISH for w in words)
-    return english >= 2 and english > 2 * dutch
+def conversation_language(tracker: Tracker) -> Optional[str]:
+    return tracker.get_slot("language")
+
+
+def message_language(tracker: Tracker) -> str:
+    """The language of this message (short messages keep the conversation's)."""
+    return language.detect(message_text(tracker), conversation_language(tracker))
+
+
+def utter(dispatcher: CollectingDispatcher, name: str, lang: str = "nl", domain=None, **kwargs) -> None:
+    """A domain response in `lang`.
+
+    Rasa renders a custom action's responses with the slots as they were before the
+    action ran, so a `language` slot set in this turn would not yet choose the variation.
+    When the domain has a variation with condition language == lang, its text is sent
+    directly; otherwise the response by name (Rasa picks the variation).
+    """
+    variations = ((domain or {}).get("responses") or {}).get(name) or []
+    if lang != language.DEFAULT:
+        for variation in variations:
+            conditions = variation.get("condition") or []
+            if any(c.get("name") == "language" and c.get("value") == lang for c in conditions):
+                message = {k: v for k, v in variation.items() if k in ("text", "buttons")}
+                if kwargs.get("buttons"):
+                    message["buttons"] = kwargs["buttons"]
+                dispatcher.utter_message(**message)
+                return
+    dispatcher.utter_message(response=name, **kwargs)
 
 
 def crisis_first(dispatcher: CollectingDispatcher, tracker: Tracker, snap: Snapshot) -> bool:
@@ -73,47 +88,53 @@ def crisis_first(dispatcher: CollectingDispatcher, tracker: Tracker, snap: Snaps
     rule = snap.crisis.detect(text)
     if rule is None:
         return False
-    for line in formatting.crisis_texts(snap.kb, rule):
+    lang = message_language(tracker)
+    for line in formatting.crisis_texts(snap.kb, rule, lang=lang):
         dispatcher.utter_message(text=line)
     # After the emergency number: the help route for what was described, if it is clear
-    # ("mijn partner slaat me al maanden" → also Veilig Thuis).
-    retriever = snap.retriever
-    best = next(iter(retriever.rank(text, prefer="help", limit=1)), None)
-    if best and isinstance(best.item, Situation) and best.score >= retriever.threshold_for(best.item):
-        for line in formatting.situation_texts(snap.kb, best.item)[1:]:
+    # ("mijn partner slaat me al maanden" -> also Veilig Thuis).
+    try:
+        decision = decide(snap, text, prefer="help", conversation_language=lang, check_crisis=False)
+    except Exception:  # the emergency number is out; the extra route is a bonus
+        logger.exception("Hulproute na crisis mislukt.")
+        return True
+    best = decision.best
+    if decision.kind in ("help", "answer") and isinstance(best, Situation):
+        for line in formatting.situation_texts(snap.kb, best, lang=lang)[1:]:
             dispatcher.utter_message(text=line)
     return True
 
 
-def serve(dispatcher: CollectingDispatcher, snap: Snapshot, item) -> List[Dict[str, Any]]:
+def serve(dispatcher: CollectingDispatcher, snap: Snapshot, item, lang: str = "nl") -> List[Dict[str, Any]]:
     """Utter a knowledge item and remember it for follow-up questions."""
     kb = snap.kb
     if isinstance(item, Entry):
-        for text in formatting.answer_texts(kb, item):
+        for text in formatting.answer_texts(kb, item, lang=lang):
             dispatcher.utter_message(text=text)
         return [SlotSet("last_entry", item.id)]
     if isinstance(item, Organisation):
-        dispatcher.utter_message(text=formatting.organisation_card(item))
+        dispatcher.utter_message(text=formatting.organisation_card(item, lang=lang, kb=kb))
         return [SlotSet("last_entry", item.id), SlotSet("last_organisation", item.id)]
     if isinstance(item, Situation):
-        for text in formatting.situation_texts(kb, item):
+        for text in formatting.situation_texts(kb, item, lang=lang):
             dispatcher.utter_message(text=text)
         first = next((o for o in item.organisations if o in kb.organisations), None)
         return [SlotSet("last_entry", item.id), SlotSet("last_organisation", first)]
     raise TypeError(type(item))
 
 
-def offer_choices(dispatcher: CollectingDispatcher, response: str, items, intent: str) -> None:
+def offer_choices(dispatcher: CollectingDispatcher, response: str, items, intent: str,
+                  lang: str = "nl", domain=None, kb=None) -> None:
     buttons = [
-        {"title": formatting.button_title(item), "payload": f'/{intent}{{"entry_id": "{item.id}"}}'}
+        {"title": formatting.button_title(item, lang=lang, kb=kb), "payload": f'/{intent}{{"entry_id": "{item.id}"}}'}
         for item in items
     ]
-    dispatcher.utter_message(response=response, buttons=buttons)
+    utter(dispatcher, response, lang, domain, buttons=buttons)
 
 
-def no_answer(dispatcher: CollectingDispatcher) -> None:
-    dispatcher.utter_message(response="utter_no_answer")
-    dispatcher.utter_message(response="utter_help_pointer")
+def no_answer(dispatcher: CollectingDispatcher, lang: str = "nl", domain=None) -> None:
+    utter(dispatcher, "utter_no_answer", lang, domain)
+    utter(dispatcher, "utter_help_pointer", lang, domain)
 
 
 def served_item(tracker: Tracker, snap: Snapshot, slot: str = "last_entry"):
@@ -136,15 +157,22 @@ class VraagbaakAction(Action, metaclass=abc.ABCMeta):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]):
         try:
             snap = snapshot()
+            lang = message_language(tracker)
+            language_event = [] if lang == conversation_language(tracker) else [SlotSet("language", lang)]
+            self.domain, self.lang = domain, lang
             if crisis_first(dispatcher, tracker, snap):
-                return []
-            return self.respond(dispatcher, tracker, snap)
+                return language_event
+            return language_event + list(self.respond(dispatcher, tracker, snap) or [])
         except Exception as error:  # noqa: BLE001 - see the docstring
             reason = "kennisbank laadt niet" if isinstance(error, KnowledgeError) else type(error).__name__
             logger.error("Actie %s mislukt (%s); de bezoeker krijgt de hulpopties.", self.name(), reason)
             dispatcher.messages.clear()
             no_answer(dispatcher)
             return []
+
+
+def intent_confidence(tracker: Tracker) -> float:
+    return float((tracker.latest_message or {}).get("intent", {}).get("confidence") or 0.0)
 
 
 def intent_of(tracker: Tracker) -> Optional[str]:

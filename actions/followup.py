@@ -4,6 +4,7 @@ from typing import Text
 
 from actions import common
 from actions.answer import answer_or_say_so
+from actions.knowledge.decision import decide, followup
 from actions.help import situation_for_role
 from actions.knowledge import formatting
 from actions.knowledge.model import Entry, Organisation, Situation
@@ -20,9 +21,9 @@ class ActionSource(common.VraagbaakAction):
         if isinstance(item, Situation):
             item = common.served_item(tracker, snap, "last_organisation")
         if not isinstance(item, (Entry, Organisation)):
-            dispatcher.utter_message(response="utter_no_previous_figure")
+            common.utter(dispatcher, "utter_no_previous_figure", self.lang, self.domain)
             return []
-        dispatcher.utter_message(text=formatting.source_details(snap.kb, item))
+        dispatcher.utter_message(text=formatting.source_details(snap.kb, item, lang=self.lang))
         return []
 
 
@@ -35,16 +36,16 @@ class ActionFollowupPopulation(common.VraagbaakAction):
     def respond(self, dispatcher, tracker, snap):
         previous = common.served_item(tracker, snap)
         text = common.message_text(tracker)
-        wanted = snap.retriever.mentions(text, common.entity_values(tracker))["population"]
-        if isinstance(previous, Entry) and wanted:
-            for population in sorted(wanted):
-                counterpart = snap.kb.counterpart(previous, population)
-                if counterpart is not None:
-                    return common.serve(dispatcher, snap, counterpart)
-            dispatcher.utter_message(response="utter_no_counterpart")
-            dispatcher.utter_message(response="utter_help_pointer")
+        entities = common.entity_values(tracker)
+        found = followup(snap.kb, snap.retriever, text, entities, previous)
+        if found is not None:
+            return common.serve(dispatcher, snap, found, self.lang)
+        wanted = snap.retriever.mentions(text, entities)["population"]
+        if isinstance(previous, Entry) and wanted and len(snap.retriever.text.terms(text)) <= 3:
+            common.utter(dispatcher, "utter_no_counterpart", self.lang, self.domain)
+            common.utter(dispatcher, "utter_help_pointer", self.lang, self.domain)
             return []
-        return answer_or_say_so(dispatcher, tracker, snap)
+        return answer_or_say_so(self, dispatcher, tracker, snap)
 
 
 class ActionFollowupAnonymous(common.VraagbaakAction):
@@ -61,13 +62,13 @@ class ActionFollowupAnonymous(common.VraagbaakAction):
             orgs = [common.served_item(tracker, snap, "last_organisation")]
         orgs = [o for o in orgs if isinstance(o, Organisation) and o.vetted]
         if orgs:
-            dispatcher.utter_message(text="\n".join(formatting.anonymity_text(o) for o in orgs))
+            dispatcher.utter_message(text="\n".join(formatting.anonymity_text(o, lang=self.lang, kb=snap.kb) for o in orgs))
             return []
         situation = situation_for_role(snap.kb, "anoniem")
         if situation is None:
-            common.no_answer(dispatcher)
+            common.no_answer(dispatcher, self.lang, self.domain)
             return []
-        return common.serve(dispatcher, snap, situation)
+        return common.serve(dispatcher, snap, situation, self.lang)
 
 
 class ActionFollowupOrganisation(common.VraagbaakAction):
@@ -79,9 +80,9 @@ class ActionFollowupOrganisation(common.VraagbaakAction):
     def respond(self, dispatcher, tracker, snap):
         org = organisation_named(snap, tracker)
         if org is None:
-            dispatcher.utter_message(response="utter_ask_which_organisation")
+            common.utter(dispatcher, "utter_ask_which_organisation", self.lang, self.domain)
             return []
-        return common.serve(dispatcher, snap, org)
+        return common.serve(dispatcher, snap, org, self.lang)
 
 
 def organisation_named(snap, tracker):
@@ -91,9 +92,5 @@ def organisation_named(snap, tracker):
         if org is not None and org.vetted:
             return org
     text = common.message_text(tracker)
-    matches = snap.retriever.rank(text, prefer="help", limit=5)
-    return next(
-        (m.item for m in matches if isinstance(m.item, Organisation)
-         and m.score >= snap.retriever.answer_threshold),
-        None,
-    )
+    decision = decide(snap, text, prefer="help", check_crisis=False)
+    return next((i for i in decision.items if isinstance(i, Organisation)), None) if decision.kind in ("answer", "help") else None

@@ -2,8 +2,12 @@
 
 Talks to a running assistant over the REST channel (VRAAGBAAK_URL, default
 http://127.0.0.1:5005); when none answers, starts one on free ports for the run.
-A reply "gives a wrong figure" when it contains the text of a figure entry that the case
-did not expect. That number must be 0.
+A reply "gives a wrong figure" when it contains the text of a figure entry (in any of its
+languages) that the case did not expect. That number must be 0, and so must missed crisis
+cases. Accuracy and the share of answerable questions that get "which one did you mean"
+must not be worse than the floor in tests/eval/floor.yml (a ratchet: raise it with every
+improvement, never lower it). Results are shown per category and per language (`lang:`
+on a case, default nl).
 """
 from __future__ import annotations
 
@@ -27,11 +31,13 @@ from actions.knowledge.store import KnowledgeStore  # noqa: E402
 from bot.serve import Stack, http_ok  # noqa: E402
 
 CASES = REPO_ROOT / "tests" / "eval" / "heldout.yml"
+FLOOR = REPO_ROOT / "tests" / "eval" / "floor.yml"
 
 
 def domain_texts() -> Dict[str, List[str]]:
+    """Every variation of every response (all languages)."""
     domain = yaml.safe_load((REPO_ROOT / "bot" / "domain.yml").read_text(encoding="utf-8"))
-    return {name: [v["text"] for v in variants] for name, variants in domain["responses"].items()}
+    return {name: [v["text"] for v in variants if v.get("text")] for name, variants in domain["responses"].items()}
 
 
 def post(url: str, sender: str, message: str) -> list:
@@ -49,6 +55,11 @@ class Judge:
         self.crisis = {rule.kind: self.kb.organisations[rule.organisation] for rule in self.kb.crisis}
         self.responses = domain_texts()
         self.figures = [e for e in self.kb.vetted_entries() if e.kind == "figure"]
+        # every text a figure can be sent in (Dutch and its translations): judged strictly
+        self.figure_texts = {e.id: [e.text] + [t.get("text") if isinstance(t, dict) else getattr(t, "text", None)
+                                               for t in (getattr(e, "translations", None) or {}).values()]
+                             for e in self.figures}
+        self.figure_texts = {k: [t for t in v if t] for k, v in self.figure_texts.items()}
 
     def expected_entries(self, ids) -> set:
         found = set()
@@ -62,7 +73,8 @@ class Judge:
         texts = [m.get("text") or "" for m in messages]
         reply = "\n".join(texts)
         allowed = self.expected_entries(expect.get("entries", []))
-        wrong = [e.id for e in self.figures if e.text in reply and e.id not in allowed]
+        wrong = [e.id for e in self.figures if e.id not in allowed
+                 and any(text in reply for text in self.figure_texts[e.id])]
         crisis_first = any(org.phone in (texts[0] if texts else "") for org in self.crisis.values())
         if "crisis" in expect:
             org = self.crisis[expect["crisis"]]
@@ -70,7 +82,8 @@ class Judge:
         if expect.get("not_crisis") and crisis_first and "organisations" not in expect:
             return False, wrong, "onterecht crisis"
         if "entries" in expect:
-            ok = any(self.kb.entries[i].text in reply for i in allowed if i in self.kb.entries)
+            ok = any(text in reply for i in allowed if i in self.kb.entries
+                     for text in self.figure_texts.get(i, [self.kb.entries[i].text]))
             return ok and not wrong, wrong, "entries"
         if "organisations" in expect:
             ok = any((self.kb.organisations[i].phone or self.kb.organisations[i].name) in reply
@@ -103,7 +116,10 @@ def evaluate(url: str, verbose: bool) -> int:
     cases = yaml.safe_load(CASES.read_text(encoding="utf-8"))["cases"]
     judge = Judge()
     per_category = defaultdict(lambda: [0, 0])
-    wrong_figures, failures = 0, []
+    per_language = defaultdict(lambda: [0, 0])
+    wrong_figures, missed_crisis, asks, answerable = 0, 0, 0, 0
+    failures = []
+    clarify_texts = judge.responses.get("utter_clarify", [])
     started = time.monotonic()
     for case in cases:
         sender = f"eval-{case['id']}-{os.getpid()}"
@@ -112,24 +128,60 @@ def evaluate(url: str, verbose: bool) -> int:
             messages = post(url, sender, turn)
         ok, wrong, _ = judge.judge(case["expect"], messages)
         wrong_figures += len(wrong)
-        per_category[case["category"]][0] += ok
-        per_category[case["category"]][1] += 1
+        expect = case["expect"]
+        if "crisis" in expect and not ok:
+            missed_crisis += 1
+        if "entries" in expect or "organisations" in expect:
+            answerable += 1
+            reply = "\n".join(m.get("text") or "" for m in messages)
+            asks += any(t in reply for t in clarify_texts)
+        lang = case.get("lang", "nl")
+        for table, key in ((per_category, case["category"]), (per_language, lang)):
+            table[key][0] += ok
+            table[key][1] += 1
         if not ok:
             failures.append((case, messages, wrong))
     total_ok = sum(v[0] for v in per_category.values())
     total = sum(v[1] for v in per_category.values())
+    accuracy = total_ok / total if total else 0.0
+    ask_share = asks / answerable if answerable else 0.0
     print(f"Evaluatie op {total} vragen ({time.monotonic() - started:.0f} s):")
     for category in sorted(per_category):
         ok, n = per_category[category]
         print(f"  {category:<14} {ok:>3}/{n:<3} {100 * ok / n:6.1f}%")
-    print(f"  {'totaal':<14} {total_ok:>3}/{total:<3} {100 * total_ok / total:6.1f}%")
+    print(f"  {'totaal':<14} {total_ok:>3}/{total:<3} {100 * accuracy:6.1f}%")
+    print("Per taal:")
+    for lang in sorted(per_language):
+        ok, n = per_language[lang]
+        print(f"  {lang:<14} {ok:>3}/{n:<3} {100 * ok / n:6.1f}%")
     print(f"  foute cijfers: {wrong_figures}")
+    print(f"  gemiste crisis: {missed_crisis}")
+    print(f"  doorvragen bij beantwoordbare vragen: {asks}/{answerable} ({100 * ask_share:.1f}%)")
     if verbose:
         for case, messages, wrong in failures:
             first = (messages[0].get("text") or "")[:110].replace("\n", " ") if messages else "(leeg)"
             print(f"- {case['id']} {case['turns'][-1]!r} verwacht {case['expect']} kreeg: {first!r}"
                   + (f" FOUT CIJFER {wrong}" if wrong else ""))
-    return 0 if wrong_figures == 0 else 1
+    return gate(accuracy, ask_share, wrong_figures, missed_crisis)
+
+
+def gate(accuracy: float, ask_share: float, wrong_figures: int, missed_crisis: int) -> int:
+    """0 when the run is at least as good as the floor (tests/eval/floor.yml)."""
+    floor = yaml.safe_load(FLOOR.read_text(encoding="utf-8")) if FLOOR.exists() else {}
+    problems = []
+    if wrong_figures:
+        problems.append(f"{wrong_figures} fout(e) cijfer(s)")
+    if missed_crisis:
+        problems.append(f"{missed_crisis} gemiste crisis")
+    if accuracy < float(floor.get("min_accuracy", 0.0)) - 1e-9:
+        problems.append(f"nauwkeurigheid {100 * accuracy:.1f}% onder de vloer {100 * floor['min_accuracy']:.1f}%")
+    if ask_share > float(floor.get("max_ask_share", 1.0)) + 1e-9:
+        problems.append(f"doorvragen {100 * ask_share:.1f}% boven de grens {100 * floor['max_ask_share']:.1f}%")
+    if problems:
+        print("ONVOLDOENDE: " + "; ".join(problems))
+        return 1
+    print(f"Voldoet aan de vloer (tests/eval/floor.yml).")
+    return 0
 
 
 def main() -> int:

@@ -137,8 +137,9 @@ def test_followup_organisation_by_entity(mini):
 def test_fallback_is_short_honest_and_points_to_help(mini):
     texts, _, _, _ = run(ActionFallback(), "asdfgh", "nlu_fallback")
     assert texts == ["utter_no_answer", "utter_help_pointer"]
-    texts, _, _, _ = run(ActionFallback(), "what is the weather in paris today", "out_of_scope")
-    assert texts == ["utter_english_note", "utter_out_of_scope", "utter_help_pointer"]
+    texts, _, events, _ = run(ActionFallback(), "what is the weather in paris today", "out_of_scope")
+    assert texts == ["utter_out_of_scope", "utter_help_pointer"]  # the English variation via the language slot
+    assert {"event": "slot", "name": "language", "value": "en", "timestamp": None} in events
 
 
 def test_live_edit_is_served_and_broken_edit_is_refused(tmp_path, caplog):
@@ -178,7 +179,7 @@ def test_an_action_that_fails_still_answers_honestly_and_logs_no_text(mini, monk
     def broken(*args, **kwargs):
         raise RuntimeError("kapot")
 
-    monkeypatch.setattr("actions.answer.answer_by_retrieval", broken)
+    monkeypatch.setattr("actions.answer.answer_by_decision", broken)
     with caplog.at_level("ERROR"):
         texts, _, events, _ = run(ActionAnswer(), "geheime vraag over mijn oom", "ask_knowledge")
     assert texts == ["utter_no_answer", "utter_help_pointer"] and events == []

@@ -59,24 +59,31 @@ def duplicate_questions(kb) -> List[Problem]:
 
 
 def cmd_ask(args) -> int:
+    """The decision the assistant takes for one message, with the probabilities."""
+    from actions.knowledge.decision import decide
+
     try:
         snap = KnowledgeStore(Path(args.dir)).get()
     except KnowledgeError as error:
         print(error)
         return 1
     question = " ".join(args.question)
-    crisis = snap.crisis.detect(question)
-    if crisis:
-        print(f"CRISIS ({crisis.kind}): de assistent verwijst eerst naar {snap.kb.organisations[crisis.organisation].name}.")
-    retriever = snap.retriever
-    matches = retriever.rank(question, prefer=args.prefer, limit=args.top)
-    decision = retriever.decide(matches)
-    labels = {"answer": "ANTWOORD", "clarify": "DOORVRAGEN (knoppen)", "none": "GEEN ANTWOORD"}
-    print(f"Besluit: {labels[decision.kind]} (antwoorden vanaf {retriever.answer_threshold:.2f}, "
-          f"doorvragen vanaf {retriever.clarify_threshold:.2f})")
-    for match in matches:
-        note = f"  ({match.why})" if match.why else ""
-        print(f"  {match.score:.2f}  {match.item.id}{note}")
+    context = snap.kb.item(args.after) if args.after else None
+    intent = "ask_help" if args.prefer == "help" else "ask_knowledge"
+    decision = decide(snap, question, intent=intent, context=context, conversation_language=args.lang)
+    labels = {"answer": "ANTWOORD", "help": "HULP", "clarify": "DOORVRAGEN (knoppen)",
+              "none": "GEEN ANTWOORD", "crisis": "CRISIS"}
+    print(f"Besluit: {labels[decision.kind]}  (taal: {decision.language})"
+          + (f"  [{decision.reason}]" if decision.reason else ""))
+    if decision.crisis is not None:
+        org = snap.kb.organisations.get(decision.crisis.organisation)
+        print(f"  de assistent verwijst eerst naar {org.name if org else decision.crisis.organisation}")
+    for item in decision.items:
+        print(f"  -> {item.id}")
+    if decision.scored:
+        print("Kansen (geleerde ranker):")
+    for scored in decision.scored[: args.top]:
+        print(f"  {scored.probability:.2f}  {scored.item.id}")
     return 0
 
 
@@ -126,6 +133,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     ask.add_argument("question", nargs="+")
     ask.add_argument("--prefer", choices=["entry", "help"], default="entry")
     ask.add_argument("--top", type=int, default=5)
+    ask.add_argument("--after", help="id van het vorige antwoord (voor vervolgvragen)")
+    ask.add_argument("--lang", help="taal van het gesprek tot nu toe")
     ask.set_defaults(func=cmd_ask)
     report = sub.add_parser("report", help="HTML-overzicht van alle items")
     report.add_argument("--out", default="kennisbank.html")

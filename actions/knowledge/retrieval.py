@@ -20,6 +20,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from actions.knowledge.model import Entry, KnowledgeBase, Organisation, Situation
 from actions.knowledge.text import QUESTION_WORDS, TextProcessor
+from actions.knowledge.vocabulary import vocabulary
 
 ANSWER_THRESHOLD = 0.50
 CLARIFY_THRESHOLD = 0.25
@@ -32,7 +33,9 @@ WORD_WEIGHT = 0.6
 MISMATCH_FACTOR = 0.5
 ITEM_BLEND = 0.35
 MIN_FIGURE_COVERAGE = 0.7
-MAIN_TOPICS = ("mensenhandel", "seksueel_geweld")
+# The lexical scorer above is kept as one feature of the learned ranker
+# (actions/knowledge/ranker.py) and as the baseline in scripts/train_ranker.py.
+YEAR = re.compile(r"\b(19[5-9]\d|20[0-4]\d)\b")
 
 
 @dataclass
@@ -52,12 +55,9 @@ class Decision:
         return self.matches[0] if self.matches else None
 
 
-# Words for young people that do not set figures apart from each other.
-_FAMILIES = {"jongeren": "minderjarig", "minderjarigen": "minderjarig", "kinderen": "minderjarig"}
-
-
 def _family(population: Optional[str]) -> Optional[str]:
-    return _FAMILIES.get(population, population)
+    """Words for young people that do not set figures apart (knowledge/vocabulary.yml)."""
+    return vocabulary().family(population)
 
 
 def _item_kind(item) -> str:
@@ -106,10 +106,12 @@ class Retriever:
                 vocab.update(terms)
             self._vocab.append(vocab)
 
-        # Groups a figure can be about. "kinderen" is left out: it is part of the topic's
-        # own name ("seksueel geweld tegen kinderen") and does not set figures apart.
-        self.populations = ({e.population for e in kb.entries.values() if e.population} | {"jongeren"}) - {"kinderen"}
-        self.forms = {e.form for e in kb.entries.values() if e.form}
+        # Groups a figure can be about, and forms of exploitation (knowledge/vocabulary.yml;
+        # broad groups such as "kinderen" do not set figures apart).
+        vocab = vocabulary()
+        self.main_topics = set(vocab.main_topics)
+        self.populations = set(vocab.guarding_populations)
+        self.forms = set(vocab.forms) | {e.form for e in kb.entries.values() if e.form}
         self._doc_item = np.array(doc_item)
         self._doc_weight = np.array(doc_weight)
         self._words = TfidfVectorizer(analyzer=self._word_features, sublinear_tf=True)
@@ -138,10 +140,33 @@ class Retriever:
         entities = entities or {}
         return {
             "population": (words & self.populations) | set(entities.get("population", ())) & self.populations,
-            "topic": (words & set(MAIN_TOPICS)) | set(entities.get("topic", ())) & set(MAIN_TOPICS),
+            "topic": (words & self.main_topics) | set(entities.get("topic", ())) & self.main_topics,
             "form": (words & self.forms) | set(entities.get("form", ())) & self.forms,
             "role": set(entities.get("role", ())),
         }
+
+    def raw_scores(self, message: str):
+        """(terms, lexical score per item) before guards and adjustments, for the ranker."""
+        terms = self._prepare(message)
+        if not terms or not self.items:
+            return terms, np.zeros(len(self.items))
+        word_q = self._words.transform([terms])
+        char_q = self._chars.transform([" ".join(terms)])
+        sims = WORD_WEIGHT * (self._word_matrix @ word_q.T).toarray().ravel()
+        sims += (1 - WORD_WEIGHT) * (self._char_matrix @ char_q.T).toarray().ravel()
+        sims *= self._doc_weight
+        best = np.zeros(len(self.items))
+        np.maximum.at(best, self._doc_item, sims)
+        whole = (self._item_matrix @ word_q.T).toarray().ravel()
+        return terms, ITEM_BLEND * whole + (1 - ITEM_BLEND) * best
+
+    def content_fit(self, terms: List[str], index: int):
+        """(shares a content word, coverage of the message's content) for item `index`."""
+        vocab = self._vocab[index]
+        return self._shares_content(terms, vocab), self._coverage(terms, vocab)
+
+    def years(self, item) -> set:
+        return self._years(item) if isinstance(item, Entry) else set()
 
     def rank(
         self,
@@ -157,21 +182,12 @@ class Retriever:
         context: the item served last, so short follow-ups ("welke vormen zijn er?") can
         lean on what the conversation is about.
         """
-        terms = self._prepare(message)
+        terms, best = self.raw_scores(message)
         if not terms or not self.items:
             return []
-        word_q = self._words.transform([terms])
-        char_q = self._chars.transform([" ".join(terms)])
-        sims = WORD_WEIGHT * (self._word_matrix @ word_q.T).toarray().ravel()
-        sims += (1 - WORD_WEIGHT) * (self._char_matrix @ char_q.T).toarray().ravel()
-        sims *= self._doc_weight
-        best = np.zeros(len(self.items))
-        np.maximum.at(best, self._doc_item, sims)
-        whole = (self._item_matrix @ word_q.T).toarray().ravel()
-        best = ITEM_BLEND * whole + (1 - ITEM_BLEND) * best
 
         named = self.mentions(message, entities)
-        years = {int(y) for y in re.findall(r"\b(19[5-9]\d|20[0-4]\d)\b", message)}
+        years = {int(y) for y in YEAR.findall(message)}
         related = set(getattr(context, "related", ()) or ()) if len(terms) <= 4 else set()
         matches = []
         for index in np.argsort(-best)[: max(limit * 4, 12)]:
@@ -248,7 +264,7 @@ class Retriever:
                 score *= 0.8  # a boys/girls figure for a question about everyone
                 why.append("alleen jongens/meisjes")
         if isinstance(item, Entry):
-            if named["topic"] and item.topic in MAIN_TOPICS and item.topic not in named["topic"]:
+            if named["topic"] and item.topic in self.main_topics and item.topic not in named["topic"]:
                 score *= MISMATCH_FACTOR
                 why.append("ander onderwerp")
             if named["form"] and item.form and item.form not in named["form"]:

@@ -11,6 +11,8 @@ import unicodedata
 from pathlib import Path
 from typing import Dict, List
 
+from actions.knowledge.vocabulary import vocabulary
+
 
 
 STOP_WORDS_FILE = Path(__file__).resolve().parents[2] / ".build" / "spacy_nl" / "stop_words.json"
@@ -29,15 +31,16 @@ def _dutch_stop_words() -> frozenset:
 
 STOP_WORDS = _dutch_stop_words()
 
-# Question words carry meaning here: "hoeveel" asks for a figure, "wat is" for an explanation.
-QUESTION_WORDS = frozenset({"hoeveel", "wat", "wie", "waarom", "hoe", "welke", "waar", "wanneer",
-                            "vaak", "geen", "niet", "niemand"})
-# Words about asking itself ("leg eens uit wat ze bedoelen met ...") say nothing about the topic.
-META_WORDS = frozenset({"bedoelen", "bedoelt", "bedoeld", "betekent", "betekenen", "betekenis",
-                        "uitleggen", "uitleg", "leg", "eigenlijk", "precies", "ongeveer", "graag",
-                        "weten", "wil", "willen", "vraag", "vragen", "zeg", "vertel", "please",
-                        "klopt", "kloppen", "iemand", "mensen", "houdt", "houden", "ze", "jullie"})
-STOPWORDS = frozenset(w for w in STOP_WORDS | META_WORDS if w not in QUESTION_WORDS and w != "anoniem")
+_VOCABULARY = vocabulary()
+# Question words carry meaning ("hoeveel" asks for a figure); words about asking itself
+# ("leg eens uit wat ze bedoelen met ...") say nothing about the topic. Both lists live in
+# knowledge/vocabulary.yml.
+QUESTION_WORDS = _VOCABULARY.question_words
+META_WORDS = _VOCABULARY.meta_words
+# Role names ("anoniem") and population words are never stop words.
+STOPWORDS = frozenset(w for w in STOP_WORDS | META_WORDS
+                      if w not in QUESTION_WORDS and w not in _VOCABULARY.roles
+                      and w not in _VOCABULARY.populations)
 
 
 def normalise(text: str) -> str:

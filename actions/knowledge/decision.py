@@ -1,0 +1,130 @@
+"""One decision for every message: crisis / answer / ask which / no answer / help.
+
+`decide()` is used by the actions, `vraagbaak ask`, scripts/train_ranker.py and (through
+the actions) `make eval`, so what the tools show is what the assistant does.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence
+
+from actions.knowledge import language as languages
+from actions.knowledge.model import Entry, Organisation, Situation
+from actions.knowledge.ranker import Scored, for_snapshot, item_kind
+from actions.knowledge.retrieval import YEAR
+from actions.knowledge.vocabulary import vocabulary
+
+HELP_INTENTS = {"ask_help", "request_human"}
+
+
+@dataclass
+class Decision:
+    kind: str  # crisis | answer | clarify | none | help
+    items: List[object] = field(default_factory=list)
+    language: str = languages.DEFAULT
+    scored: List[Scored] = field(default_factory=list)
+    crisis: Optional[object] = None
+    reason: str = ""
+
+    @property
+    def best(self):
+        return self.items[0] if self.items else None
+
+
+def same_answer(kb, a, b) -> bool:
+    """Two items that are both a right answer: the same item, entries answering the same
+    question (same group and population), or a help situation and one of its services."""
+    if a is b or a.id == b.id:
+        return True
+    if isinstance(a, Entry) and isinstance(b, Entry):
+        return bool(a.group) and a.group == b.group and a.population == b.population
+    if isinstance(a, Situation) and isinstance(b, Organisation):
+        return b.id in a.organisations
+    if isinstance(a, Organisation) and isinstance(b, Situation):
+        return a.id in b.organisations
+    return False
+
+
+def policy(kb, scored: Sequence[Scored], thresholds: Dict[str, float], prefer: str):
+    """(kind, items) from ranked probabilities. Thresholds come from ranker.json (chosen
+    on the dev folds by scripts/train_ranker.py)."""
+    if not scored:
+        return "none", []
+    top = scored[0]
+    rivals = [s for s in scored[1:] if not same_answer(kb, s.item, top.item)]
+    rival = rivals[0].probability if rivals else 0.0
+    kind = item_kind(top.item)
+    bar = thresholds[f"answer_{kind}"]
+    clear = top.probability - rival >= thresholds["margin"]
+    if top.probability >= bar and clear:
+        return "answer", [top.item]
+    if prefer == "help" and kind == "help" and top.probability >= thresholds["help"]:
+        # Help is low-risk to give: the best route first, close routes as buttons.
+        others = [s.item for s in rivals[:2] if item_kind(s.item) == "help"
+                  and s.probability >= thresholds["ask"]]
+        return "answer", [top.item] + others
+    close = [s for s in rivals[:2] if s.probability >= thresholds["ask"]
+             and top.probability - s.probability < thresholds["margin"]]
+    if top.probability >= thresholds["ask"] and close:
+        return "clarify", [top.item] + [s.item for s in close]
+    return "none", []
+
+
+def followup(kb, retriever, text: str, entities, context) -> Optional[object]:
+    """A short follow-up on the previous figure: "en jongens?", "en in 2024?",
+    "is er een nieuwer cijfer?". Returns the entry to serve, or None."""
+    if not isinstance(context, Entry) or not context.group:
+        return None
+    terms = retriever.text.terms(text)
+    vocab = vocabulary()
+    named = retriever.mentions(text, entities)
+    years = {int(y) for y in YEAR.findall(text)}
+    newer = bool(set(terms) & vocab.newer_terms)
+    rest = [t for t in terms if t not in vocab.question_words and t not in named["population"]
+            and t not in retriever.populations and not t.isdigit() and t not in vocab.newer_terms
+            and t not in ("cijfer", "jaar", "figure", "number", "year")]
+    if len(rest) > 1:
+        return None  # a new question, not a follow-up
+    group = [e for e in kb.vetted_entries() if e.group == context.group]
+    population = context.population
+    wanted = {p for p in named["population"] if p != population}
+    if wanted:
+        found = [e for e in group if e.population in wanted]
+        if years:
+            found = [e for e in found if e.year in years or years <= retriever.years(e)] or found
+        return max(found, key=lambda e: (e.year, e.id)) if found else None
+    same = [e for e in group if e.population == population]
+    if years:
+        found = [e for e in same if years <= retriever.years(e) or e.year in years]
+        return max(found, key=lambda e: (e.year, e.id)) if found else None
+    if newer:
+        return max(same, key=lambda e: (e.year, e.id)) if same else None
+    return None
+
+
+def decide(snap, text: str, intent: Optional[str] = None, confidence: float = 0.0,
+           entities: Optional[Dict[str, Sequence[str]]] = None, context=None,
+           conversation_language: Optional[str] = None, prefer: Optional[str] = None,
+           check_crisis: bool = True) -> Decision:
+    """What to do with one user message.
+
+    intent/confidence/entities: from the NLU; context: the item served last;
+    check_crisis=False only for the help route sent after a crisis reply.
+    """
+    lang = languages.detect(text, conversation_language)
+    rule = snap.crisis.detect(text) if check_crisis else None
+    if rule is not None:
+        return Decision("crisis", language=lang, crisis=rule, reason="crisispatroon")
+    if not text.strip():
+        return Decision("none", language=lang, reason="lege vraag")
+    ranker = for_snapshot(snap)
+    prefer = prefer or ("help" if intent in HELP_INTENTS else "entry")
+    entities = entities or {}
+    follow = followup(snap.kb, snap.retriever, text, entities, context)
+    if follow is not None:
+        return Decision("answer", [follow], lang, reason="vervolgvraag op het vorige cijfer")
+    scored = ranker.rank(text, prefer=prefer, context=context, entities=entities, limit=5)
+    kind, items = policy(snap.kb, scored, ranker.thresholds, prefer)
+    if kind == "answer" and prefer == "help" and item_kind(items[0]) == "help":
+        kind = "help"
+    return Decision(kind, items, lang, scored)
