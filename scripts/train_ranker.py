@@ -35,7 +35,7 @@ from actions.knowledge import embeddings  # noqa: E402
 from actions.knowledge.decision import policy, same_answer  # noqa: E402
 from actions.knowledge.loader import load  # noqa: E402
 from actions.knowledge.model import Entry  # noqa: E402
-from actions.knowledge.ranker import FEATURES, WEIGHTS_FILE, Ranker, Scored, SemanticIndex, item_kind  # noqa: E402
+from actions.knowledge.ranker import FEATURES, WEIGHTS_FILE, with_leads, Ranker, Scored, SemanticIndex, item_kind  # noqa: E402
 from actions.knowledge.retrieval import Retriever  # noqa: E402
 
 FOLDS = 5
@@ -221,13 +221,15 @@ def main() -> int:
     if args.reuse and dump.exists():
         import pickle
 
-        kb, data = pickle.loads(dump.read_bytes())
+        kb, data, names = pickle.loads(dump.read_bytes())
+        for row in data:  # features may have been added or dropped since
+            row["X"] = with_leads(row["X"], names)
     else:
         data = collect(kb, args.verbose)
         import pickle
 
         dump.parent.mkdir(exist_ok=True)
-        dump.write_bytes(pickle.dumps((kb, data)))
+        dump.write_bytes(pickle.dumps((kb, data, list(FEATURES))))  # X already has the leads
     if args.check:
         stored = json.loads(WEIGHTS_FILE.read_text(encoding="utf-8"))
         oof = [probs(stored, r["X"]) if len(r["X"]) else np.zeros(0) for r in data]

@@ -34,11 +34,36 @@ from actions.knowledge.vocabulary import vocabulary
 
 WEIGHTS_FILE = Path(__file__).with_name("ranker.json")
 
-FEATURES = (
+BASE_FEATURES = (
     "e5", "e5_z", "e5_gap", "use", "use_z", "use_gap", "lex", "lex_gap",
-    "shares_content", "coverage", "is_figure", "is_help", "kind_fits", "kind_against",
+    "shares_content", "coverage", "is_figure", "is_help",
     "related_to_context", "names_population", "subgroup_only",
 )
+# How far a candidate is ahead of the best *other* candidate that passed the guards
+# (negative when behind): lets the model see a clear winner versus a tie.
+LEADS = ("e5", "use", "lex")
+FEATURES = BASE_FEATURES + tuple(f"{m}_lead" for m in LEADS)
+
+
+def with_leads(matrix: np.ndarray, names=BASE_FEATURES) -> np.ndarray:
+    """Append the lead features to a (candidates x base features) matrix."""
+    if not len(matrix):
+        return np.zeros((0, len(FEATURES)))
+    base = matrix[:, [list(names).index(f) for f in BASE_FEATURES]]
+    leads = []
+    for model in LEADS:
+        col = base[:, BASE_FEATURES.index(model)]
+        if len(col) == 1:
+            leads.append(col.copy())
+            continue
+        top2 = np.sort(col)[-2:]
+        other_best = np.where(col >= top2[1], top2[0], top2[1])
+        leads.append(col - other_best)
+    return np.column_stack([base] + leads)
+# Whether the visitor asks for help or for knowledge (the NLU intent) is deliberately not
+# a feature: in training it would be read off the right answer itself (a leak), and the
+# Dutch intent classifier is often wrong on English or Polish messages. It acts in the
+# decision instead (decision.policy: a lower bar for help routes on a help request).
 # How many items (best by a plain sum of z-scores) get features and a probability. The
 # right item is in the top 20 for nearly every dev question; the rest only cost time.
 CANDIDATES = 20
@@ -171,8 +196,6 @@ class Ranker:
                 "lex": lex[i], "lex_gap": lex[i] - best_lex,
                 "shares_content": float(shares), "coverage": coverage if kind == "figure" else 1.0,
                 "is_figure": float(kind == "figure"), "is_help": float(kind == "help"),
-                "kind_fits": float((prefer == "help") == (kind == "help")),
-                "kind_against": float(prefer == "help" and kind != "help" or prefer == "entry" and isinstance(item, Situation)),
                 "related_to_context": float(item.id in related or (
                     context_group is not None and getattr(item, "group", None) == context_group)),
                 "names_population": float(bool(population) and population in named["population"]),
@@ -180,9 +203,10 @@ class Ranker:
                 "subgroup_only": float(kind == "figure" and not named["population"]
                                        and population in self.retriever.populations),
             }
-            rows.append([row[f] for f in FEATURES])
+            rows.append([row[f] for f in BASE_FEATURES])
             kept.append(i)
-        return kept, np.array(rows, dtype=float).reshape(len(kept), len(FEATURES)), reasons
+        matrix = np.array(rows, dtype=float).reshape(len(kept), len(BASE_FEATURES))
+        return kept, with_leads(matrix), reasons
 
     def probabilities(self, matrix: np.ndarray) -> np.ndarray:
         if not len(matrix):
