@@ -65,17 +65,21 @@ def entry_text(kb: KnowledgeBase, entry: Entry, lang: str = HOME_LANGUAGE) -> st
 
 def answer_texts(kb: KnowledgeBase, entry: Entry, lang: str = HOME_LANGUAGE) -> List[str]:
     """The entry as messages; a newer figure for the same question goes first."""
-    versions = kb.same_question(entry)
-    if len(versions) <= 1:
-        return [entry_text(kb, entry, lang)]
-    newest, previous = versions[0], versions[1]  # the newest, then one older figure for comparison
+    shown = shown_entries(kb, entry)
+    if len(shown) == 1:
+        return [entry_text(kb, shown[0], lang)]
+    newest, previous = shown  # the newest, then one older figure for comparison
     return [entry_text(kb, newest, lang), f"{word(kb, 'older_figure', lang)}\n{entry_text(kb, previous, lang)}"]
 
 
 def shown_entries(kb: KnowledgeBase, entry: Entry) -> List[Entry]:
-    """The entries `answer_texts` shows for `entry` (the newest version, then one older)."""
+    """The entries `answer_texts` shows for `entry`: the newest version first, then one older
+    for comparison (the asked entry itself when it is not the newest)."""
     versions = kb.same_question(entry)
-    return [entry] if len(versions) <= 1 else versions[:2]
+    if len(versions) <= 1 or entry not in versions:
+        return [entry] if len(versions) <= 1 else versions[:2]
+    newest = versions[0]
+    return [newest, entry if entry is not newest else versions[1]]
 
 
 def source_details(kb: KnowledgeBase, item, lang: str = HOME_LANGUAGE) -> str:
