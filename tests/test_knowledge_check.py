@@ -237,3 +237,20 @@ def test_stamp_script_refreshes_only_when_asked(broken):
     assert len(stamp(directory, ids=["t_meisjes"], languages=["en"], refresh=True)) == 1
     _, problems = load(directory)
     assert not [p for p in problems if p.item_id == "t_meisjes"]
+
+
+def test_report_shows_claim_beside_evidence_old_checks_and_missing_translations(broken, tmp_path, capsys):
+    old = (dt.date.today() - dt.timedelta(days=400)).isoformat()
+    directory = broken("figures.yml", '        where: "p. 1, infographic"\n        read: 2026-11-01',
+                       f'        where: "p. 1, infographic"\n        read: {old}')
+    help_file = directory / "help.yml"
+    help_file.write_text(help_file.read_text(encoding="utf-8").replace(
+        "      pl:\n        title: Jesteś dzieckiem", "      xx:\n        title: Jesteś dzieckiem"), encoding="utf-8")
+    out = tmp_path / "report.html"
+    assert vraagbaak(["--dir", str(directory), "report", "--out", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "Jaarlijks zijn er naar schatting 5.000-7.500 slachtoffers van mensenhandel." in page
+    assert "Er zijn naar schatting 5.000 tot 7.500 slachtoffers" in page
+    assert "langer dan een jaar geleden gecontroleerd" in page
+    assert "Polski (pl): 1 te doen" in page and "sit_kind" in page
+    assert "pl: 1 vertaling(en) te doen" in capsys.readouterr().out

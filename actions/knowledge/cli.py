@@ -87,40 +87,133 @@ def cmd_ask(args) -> int:
     return 0
 
 
+def _esc(value) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def _stale(day: Optional[dt.date], today: dt.date) -> bool:
+    from actions.knowledge.validation import STALE_AFTER_DAYS
+
+    return day is not None and (today - day).days > STALE_AFTER_DAYS
+
+
+def language_gaps(kb) -> dict:
+    """Per language: (item, what is missing or to check) for every required translation."""
+    from actions.knowledge.validation import required_languages, translatable_items
+
+    gaps = {lang: [] for lang in kb.languages if lang != "nl"}
+    for item in translatable_items(kb):
+        dutch = item.dutch_fields()
+        for lang in required_languages(kb, item):
+            translation = item.translations.get(lang)
+            if translation is None:
+                gaps[lang].append((item, "ontbreekt helemaal"))
+                continue
+            missing = [name for name in dutch if not translation.fields.get(name)]
+            if missing:
+                gaps[lang].append((item, "mist " + ", ".join(missing)))
+            if translation.from_nl is None:
+                gaps[lang].append((item, "nog niet gestempeld (from_nl ontbreekt)"))
+            elif translation.from_nl != item.dutch_fingerprint():
+                gaps[lang].append((item, "vertaling controleren: het Nederlands is veranderd"))
+    return gaps
+
+
+def _evidence_cell(item, today: dt.date) -> str:
+    if not getattr(item, "evidence", ()):
+        return "<em>geen evidence</em>"
+    pieces = []
+    for piece in item.evidence:
+        old = " class='stale'" if _stale(piece.read, today) else ""
+        pieces.append(f"<blockquote{old}>“{_esc(piece.quote)}”<br><small>{_esc(piece.where)}; "
+                      f"gelezen {_esc(piece.read)}</small></blockquote>")
+    return "".join(pieces)
+
+
 def cmd_report(args) -> int:
+    """HTML overview: per item the claim beside its evidence, the translations per language
+    and every message of `vraagbaak check`."""
     kb, problems = load(Path(args.dir))
+    today = dt.date.today()
     by_item = {}
     for problem in problems:
-        by_item.setdefault(problem.item_id, []).append(str(problem))
-    rows = []
-    items = list(kb.entries.values()) + list(kb.organisations.values()) + list(kb.situations.values())
-    for item in items:
+        by_item.setdefault(problem.item_id, []).append(problem)
+    languages = [lang for lang in kb.languages if lang != "nl"]
+
+    def row(item, claim_html):
         source = kb.sources.get(getattr(item, "source", None) or "")
-        text = getattr(item, "text", None) or getattr(item, "for_whom", "")
-        rows.append(
-            "<tr class='{cls}'><td>{id}</td><td>{file}</td><td>{text}</td><td>{source}</td>"
-            "<td>{status}</td><td>{checked}</td><td>{issues}</td></tr>".format(
-                cls=html.escape(item.status), id=html.escape(item.id), file=html.escape(item.file),
-                text=html.escape(text), source=html.escape(source.citation if source else "—"),
-                status=html.escape(item.status), checked=html.escape(str(item.checked)),
-                issues="<br>".join(html.escape(p) for p in by_item.get(item.id, [])),
-            )
-        )
+        dates = [item.checked] + [p.read for p in getattr(item, "evidence", ())]
+        old = any(_stale(d, today) for d in dates)
+        classes = " ".join(c for c in (item.status, "old" if old else "") if c)
+        mark = " <strong>(langer dan een jaar geleden gecontroleerd)</strong>" if old else ""
+        langs = " ".join(lang for lang in languages if lang in item.translations) or "—"
+        issues = "<br>".join(f"<span class='{_esc(p.severity)}'>{_esc(p.severity)}</span>: "
+                             f"{_esc(p.message)} <small>Oplossing: {_esc(p.fix)}</small>"
+                             for p in by_item.get(item.id, []))
+        return (f"<tr class='{classes}'><td>{_esc(item.id)}<br><small>{_esc(item.file)}:{item.line}</small></td>"
+                f"<td>{claim_html}</td><td>{_evidence_cell(item, today)}</td>"
+                f"<td>{_esc(source.citation if source else '—')}"
+                f"{'<br>' + _esc(item.source_page) if getattr(item, 'source_page', None) else ''}</td>"
+                f"<td>{_esc(item.status)}</td><td>{_esc(item.checked)}{mark}</td><td>{_esc(langs)}</td>"
+                f"<td>{issues}</td></tr>")
+
+    entry_rows = []
+    for entry in kb.entries.values():
+        values = ", ".join(f"{v:g}" for v in entry.values)
+        claim = f"{_esc(entry.text)}<br><small>values: {_esc(values or '—')}; periode: {_esc(entry.period)}</small>"
+        entry_rows.append(row(entry, claim))
+    org_rows = []
+    for org in kb.organisations.values():
+        claim = (f"<strong>{_esc(org.name)}</strong>: {_esc(org.for_whom)}<br><small>telefoon: "
+                 f"{_esc(org.phone or '—')}{' / ' + _esc(org.phone_alt) if org.phone_alt else ''}; "
+                 f"tijden: {_esc(org.hours or '—')}</small>")
+        org_rows.append(row(org, claim))
+    situation_rows = [row(s, f"<strong>{_esc(s.title)}</strong>: {_esc(s.text)}") for s in kb.situations.values()]
+
+    gaps = language_gaps(kb)
+    gap_sections = []
+    for lang, found in gaps.items():
+        name = kb.languages.get(lang, {}).get("name", lang)
+        items = "".join(f"<li>{_esc(item.id)} <small>({_esc(item.file)}:{item.line})</small>: {_esc(what)}</li>"
+                        for item, what in found)
+        gap_sections.append(f"<h3>{_esc(name)} ({_esc(lang)}): {len(found)} te doen</h3>"
+                            + (f"<ul>{items}</ul>" if items else "<p>Compleet.</p>"))
+    figures = [e for e in kb.vetted_entries() if e.values]
+    with_evidence = sum(1 for e in figures if e.evidence)
+    old = sum(1 for e in kb.entries.values()
+              if any(_stale(d, today) for d in [e.checked] + [p.read for p in e.evidence]))
+    head = ["id", "bewering", "evidence (letterlijk uit de bron)", "bron", "status", "gecontroleerd", "vertaald", "meldingen"]
+    thead = "<thead><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr></thead>"
     page = f"""<!doctype html>
 <html lang="nl"><head><meta charset="utf-8"><title>Kennisbank Vraagbaak</title>
 <style>body{{font-family:sans-serif;margin:2rem}}table{{border-collapse:collapse;width:100%}}
 td,th{{border:1px solid #999;padding:.4rem;vertical-align:top;text-align:left}}
-tr.needs_review{{background:#fff3cd}}</style></head><body>
+tr.needs_review{{background:#fff3cd}}tr.old td:nth-child(6){{background:#f8d7da}}
+blockquote{{margin:0 0 .5rem 0;padding-left:.5rem;border-left:3px solid #999}}
+blockquote.stale{{border-left-color:#c00}}.FOUT{{color:#a00;font-weight:bold}}
+.WAARSCHUWING{{color:#8a6d00;font-weight:bold}}</style></head><body>
 <h1>Kennisbank Vraagbaak</h1>
-<p>Gemaakt op {dt.date.today().isoformat()}. {len(items)} items; geel = needs_review (wordt niet getoond).</p>
-<table><thead><tr><th>id</th><th>bestand</th><th>tekst</th><th>bron</th><th>status</th>
-<th>gecontroleerd</th><th>meldingen</th></tr></thead><tbody>
-{''.join(rows)}
-</tbody></table></body></html>
+<p>Gemaakt op {today.isoformat()}. Geel = needs_review (wordt niet getoond). Rood bij 'gecontroleerd' =
+het item of een citaat is langer dan een jaar geleden gecontroleerd.</p>
+<p>{len(figures)} getoonde items met getallen, waarvan {with_evidence} met evidence.
+{old} items zijn langer dan een jaar geleden gecontroleerd.</p>
+<h2>Vertalingen: wat er per taal nog moet</h2>
+{''.join(gap_sections) or '<p>Geen andere talen in languages.yml.</p>'}
+<h2>Cijfers, uitleg en citaten</h2>
+<table>{thead}<tbody>{''.join(entry_rows)}</tbody></table>
+<h2>Hulporganisaties</h2>
+<table>{thead}<tbody>{''.join(org_rows)}</tbody></table>
+<h2>Hulproutes</h2>
+<table>{thead}<tbody>{''.join(situation_rows)}</tbody></table>
+</body></html>
 """
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(page, encoding="utf-8")
-    print(f"Overzicht geschreven naar {args.out} ({len(items)} items).")
+    items = len(entry_rows) + len(org_rows) + len(situation_rows)
+    print(f"Overzicht geschreven naar {args.out} ({items} items; {with_evidence} van {len(figures)} "
+          f"getoonde cijfers met evidence; {old} items langer dan een jaar geleden gecontroleerd).")
+    for lang, found in gaps.items():
+        print(f"  {lang}: {len(found)} vertaling(en) te doen")
     return 0
 
 
