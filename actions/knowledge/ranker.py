@@ -35,7 +35,7 @@ from actions.knowledge.vocabulary import vocabulary
 WEIGHTS_FILE = Path(__file__).with_name("ranker.json")
 
 BASE_FEATURES = (
-    "e5", "e5_z", "e5_gap", "use", "use_z", "use_gap", "lex", "lex_gap",
+    "e5", "e5_z", "e5_gap", "use", "use_z", "use_gap", "lex", "lex_gap", "e5_top3", "use_top3",
     "shares_content", "coverage", "is_figure", "is_help",
     "related_to_context", "names_population", "subgroup_only",
 )
@@ -110,7 +110,9 @@ class SemanticIndex:
         self.vectors = {m: cache.passages(m, sentences) for m in embeddings.MODELS}
 
     def similarities(self, query: Dict[str, np.ndarray], mask: Optional[np.ndarray] = None) -> Dict[str, np.ndarray]:
-        """Per model: the best cosine of each item's sentences (mask: sentences to use)."""
+        """Per model: the best cosine of each item's sentences (mask: sentences to use),
+        and under "<model>_top3" the mean of its best three (several matching questions
+        are stronger evidence than one)."""
         out = {}
         for model in embeddings.MODELS:
             sims = self.vectors[model] @ query[model]
@@ -119,6 +121,16 @@ class SemanticIndex:
             best = np.full(self.n_items, -1.0)
             np.maximum.at(best, self.owner, sims)
             out[model] = best
+            order = np.lexsort((-sims, self.owner))
+            owners = self.owner[order]
+            starts = np.r_[0, np.flatnonzero(np.diff(owners)) + 1]
+            rank = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+            top = rank < 3
+            total = np.zeros(self.n_items)
+            count = np.zeros(self.n_items)
+            np.add.at(total, owners[top], sims[order][top])
+            np.add.at(count, owners[top], 1)
+            out[f"{model}_top3"] = np.where(count > 0, total / np.maximum(count, 1), -1.0)
         return out
 
 
@@ -179,6 +191,7 @@ class Ranker:
         related = set(getattr(context, "related", ()) or ())
         context_group = getattr(context, "group", None)
         best = {m: max((sims[m][i] for i in order), default=0.0) for m in embeddings.MODELS}
+        # (the z-scores above are over the plain maxima)
         best_lex = max((lex[i] for i in order), default=0.0)
         rows, kept, reasons = [], [], {}
         for i in order:
@@ -194,6 +207,7 @@ class Ranker:
                 "e5": sims["e5"][i], "e5_z": z["e5"][i], "e5_gap": sims["e5"][i] - best["e5"],
                 "use": sims["use"][i], "use_z": z["use"][i], "use_gap": sims["use"][i] - best["use"],
                 "lex": lex[i], "lex_gap": lex[i] - best_lex,
+                "e5_top3": sims["e5_top3"][i], "use_top3": sims["use_top3"][i],
                 "shares_content": float(shares), "coverage": coverage if kind == "figure" else 1.0,
                 "is_figure": float(kind == "figure"), "is_help": float(kind == "help"),
                 "related_to_context": float(item.id in related or (
