@@ -40,7 +40,7 @@ def language_buttons(config: Dict[str, Any], current: str) -> str:
             f'<button type="button" class="language" data-lang="{html.escape(lang, quote=True)}" '
             f'lang="{html.escape(lang, quote=True)}" aria-pressed="{str(lang == current).lower()}">'
             f"{html.escape(name)}</button>")
-    return "\n          ".join(buttons)
+    return "\n      ".join(buttons)
 
 
 def render_page(config: Dict[str, Any], template: Optional[str] = None) -> str:
