@@ -90,7 +90,7 @@ def injected_entry(tmp_path_factory):
                 entry["text"] = f"{entry['text']} Test: {INJECTED}"
                 path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
                 KnowledgeStore(copy).get()  # the changed copy must still pass validation
-                return copy, entry["id"]
+                return copy, entry["id"], (entry.get("questions") or [entry["title"]])[0]
     pytest.fail("Geen geschikt item gevonden in knowledge/")
 
 
@@ -167,6 +167,36 @@ def run_axe(page):
         .violations.map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}))""")
 
 
+def open_chat(page, url):
+    """Open the chat page and wait for the greeting with its starter buttons."""
+    page.goto(url + "/")
+    page.locator(".msg-intro .replies button").first.wait_for()
+
+
+def card_marker(lang):
+    """The closing line of every contact card in `lang` ("(Details checked on ...")."""
+    interface = yaml.safe_load((REPO_ROOT / "knowledge" / "interface.yml").read_text(encoding="utf-8"))
+    return interface["interface"]["data_checked"][lang].split("{date}")[0].strip()
+
+
+def contact_cards(page, lang):
+    """The bot messages in `lang` that hold a contact card in that language."""
+    marker = card_marker(lang)
+    return [text for text in page.locator(f'.msg-bot[lang="{lang}"]').all_inner_texts() if marker in text]
+
+
+def last_replies(page, count=4):
+    """The last bot messages with their lang attribute, for a failure message."""
+    return page.evaluate("""n => Array.from(document.querySelectorAll('#log .msg-bot')).slice(-n)
+        .map(m => m.lang + ': ' + m.innerText.slice(0, 160))""", count)
+
+
+def wrong_lang_messages(page):
+    """Every message element must carry a lang attribute of a supported language."""
+    return page.evaluate("""() => Array.from(document.querySelectorAll('#log .msg'))
+        .filter(m => !['nl', 'en', 'pl', 'ro', 'bg', 'uk'].includes(m.lang)).length""")
+
+
 def csp_problems(page):
     return [p for p in page.problems if "Content Security Policy" in p]
 
@@ -227,13 +257,101 @@ def test_question_by_keyboard_answer_with_source_and_quick_reply(bot, page, kb):
     print(f"\nvraag, antwoord en snelknop in de browser: {time.monotonic() - started:.1f} s")
 
 
+def test_opening_shows_greeting_with_starters_from_the_server(bot, page):
+    status, _, config = api(bot, "/webhooks/website/config")
+    assert status == 200
+    dutch = config["languages"]["nl"]
+    open_chat(page, bot.url)
+    intro = page.locator(".msg-intro")
+    assert intro.get_attribute("lang") == "nl"
+    assert dutch["greeting"] in intro.inner_text()
+    titles = intro.locator(".replies button").all_inner_texts()
+    assert titles == [s["title"] for s in dutch["starters"]]
+    assert titles == ["Cijfers", "Uitleg", "Hulp zoeken", "English"]
+    english = intro.get_by_role("button", name="English", exact=True)
+    assert english.get_attribute("lang") == "en"  # a word in another language (WCAG 3.1.2)
+    switch = page.locator("#languages button")
+    assert switch.all_inner_texts() == ["Nederlands", "English"]
+    assert switch.nth(0).get_attribute("aria-pressed") == "true"
+
+    # A starter button works like the assistant's own buttons.
+    before = page.locator(".msg-bot").count()
+    intro.get_by_role("button", name="Hulp zoeken", exact=True).click()
+    wait_for_bot_messages(page, before + 1)
+    assert page.locator(".msg-user").last.inner_text().endswith("Hulp zoeken")
+    assert page.locator(".msg-bot").last.get_attribute("lang") == "nl"
+    assert page.problems == []
+
+
+def test_language_switch_changes_the_page_and_tells_the_assistant(bot, page):
+    open_chat(page, bot.url)
+    page.locator("#languages").get_by_role("button", name="English").click()
+    html = page.locator("html")
+    assert html.get_attribute("lang") == "en"
+    expect(page.locator("#exit")).to_have_text("Leave this site")
+    assert page.locator("label[for=input]").inner_text() == "Type your question"
+    assert page.locator("#send").inner_text() == "Send"
+    assert "chatbot and not a person" in page.locator("#notice").inner_text()
+    assert "Esc twice" in page.locator(".tip").inner_text()
+    assert page.title().startswith("Vraagbaak – questions")
+    intro = page.locator(".msg-intro")
+    assert intro.get_attribute("lang") == "en"
+    assert intro.locator(".replies button").all_inner_texts() == ["Figures", "Explanations", "Find help", "Nederlands"]
+    assert intro.get_by_role("button", name="Nederlands").get_attribute("lang") == "nl"
+
+    # A button carries no words to detect: the assistant answers in the page's language.
+    before = page.locator(".msg-bot").count()
+    intro.get_by_role("button", name="Find help", exact=True).click()
+    wait_for_bot_messages(page, before + 1)
+    assert page.locator(".msg-bot").last.get_attribute("lang") == "en"
+    assert page.locator(".msg-user").last.get_attribute("lang") == "en"
+
+    # Back to Dutch in the middle of a conversation: the assistant greets in Dutch.
+    before = page.locator(".msg-bot").count()
+    page.locator("#languages").get_by_role("button", name="Nederlands").click()
+    wait_for_bot_messages(page, before + 1)
+    assert html.get_attribute("lang") == "nl"
+    assert page.locator(".msg-bot").last.get_attribute("lang") == "nl"
+    assert "Hoi!" in bot_texts(page)[-1]
+    expect(page.locator("#exit")).to_have_text("Verlaat deze site")
+    assert wrong_lang_messages(page) == 0
+    assert page.problems == []
+
+
+def test_english_conversation_ends_with_an_english_contact_card(bot, page):
+    open_chat(page, bot.url)
+    page.locator(".msg-intro").get_by_role("button", name="English", exact=True).click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    type_and_send(page, "What is human trafficking?")
+    assert page.locator(".msg-bot").last.get_attribute("lang") == "en"
+    assert any("Source:" in text for text in bot_texts(page)[-3:]), bot_texts(page)[-3:]
+    type_and_send(page, "My boss took my passport and I am not paid. Where can I get help?")
+    cards = contact_cards(page, "en")
+    assert cards, last_replies(page)
+    assert card_marker("nl") not in "\n".join(bot_texts(page))  # no Dutch card in between
+    assert page.locator(".msg-user").last.get_attribute("lang") == "en"
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert wrong_lang_messages(page) == 0
+
+
+def test_polish_help_request_ends_with_a_polish_contact_card(bot, page):
+    open_chat(page, bot.url)
+    type_and_send(page, "Szef zabrał mi paszport i nie płaci. Gdzie mogę dostać pomoc?")
+    assert contact_cards(page, "pl"), last_replies(page)
+    assert page.locator(".msg-user").last.get_attribute("lang") == "pl"
+    assert page.locator("html").get_attribute("lang") == "nl"  # the page itself stays Dutch
+    assert page.locator(".msg-intro").get_attribute("lang") == "nl"
+    assert wrong_lang_messages(page) == 0
+
+
 def test_markup_in_question_and_in_knowledge_is_shown_as_text(bot, page, injected_entry):
     page.goto(bot.url + "/")
     type_and_send(page, f"Wat is {INJECTED}?")
     assert INJECTED in page.locator(".msg-user").last.inner_text()
 
-    entry_id = injected_entry[1]
-    type_and_send(page, '/ask_knowledge{"entry_id": "%s"}' % entry_id)
+    # Typed "/intent{...}" is text now (only offered buttons are payloads): ask the entry's
+    # own example question instead.
+    type_and_send(page, injected_entry[2])
     page.locator(".msg-bot", has_text="Test: <img").first.wait_for()
     assert any(INJECTED in text for text in bot_texts(page))
     assert page.locator("#log img, #log script").count() == 0
@@ -250,20 +368,26 @@ def test_wis_gesprek_clears_screen_and_server(bot, page):
         document.getElementById('clear').click();
     })""")
     assert first_sender.startswith("web-")
-    assert page.locator("#log .msg").count() == 0
+    assert page.locator("#log .msg").count() == 1  # only the page's own greeting again
+    assert page.locator("#log .msg-intro").count() == 1
     assert page.locator("#status").inner_text() == "Het gesprek is gewist."
     status, _, body = api(bot, "/webhooks/website/forget", {"sender": first_sender})
     assert status == 200 and body["forgotten"] is True  # the default store supports forgetting
 
 
-@pytest.mark.parametrize("how", ["button", "escape-twice"])
-def test_quick_exit_replaces_the_page_and_back_skips_the_chat(bot, page, other_site, how):
+@pytest.mark.parametrize("how,lang", [("button", "nl"), ("escape-twice", "nl"),
+                                      ("button", "en"), ("escape-twice", "en")])
+def test_quick_exit_replaces_the_page_and_back_skips_the_chat(bot, page, other_site, how, lang):
+    """The same in every language: the button (in the page's language) and Esc Esc."""
     page.goto(other_site + "/vorige.html")
-    page.goto(bot.url + "/")
-    type_and_send(page, "hallo")
+    open_chat(page, bot.url)
+    if lang == "en":
+        page.locator("#languages").get_by_role("button", name="English").click()
+    type_and_send(page, "hallo" if lang == "nl" else "hello there, how are you")
     entries = page.evaluate("history.length")
     if how == "button":
-        page.get_by_role("link", name="Verlaat deze site").click()
+        name = {"nl": "Verlaat deze site", "en": "Leave this site"}[lang]
+        page.get_by_role("link", name=name).click()
     else:
         page.keyboard.press("Escape")
         page.keyboard.press("Escape")
@@ -277,12 +401,11 @@ def test_quick_exit_replaces_the_page_and_back_skips_the_chat(bot, page, other_s
 
 
 def test_unreachable_server_shows_help_numbers(bot, page, kb):
-    page.goto(bot.url + "/")
-    page.wait_for_load_state("networkidle")  # the config (with help numbers) is fetched at start
+    open_chat(page, bot.url)  # the config (with help numbers) is fetched at start
     page.route("**/webhooks/website/message", lambda route: route.abort())
     page.fill("#input", "Wat is mensenhandel?")
     page.keyboard.press("Enter")
-    wait_for_bot_messages(page, 1)
+    page.locator(".msg-error").first.wait_for()
     text = page.locator(".msg-error").last.inner_text()
     assert "niet bereiken" in text
     for org in ("org_112", "org_113"):
@@ -301,15 +424,22 @@ def test_embed_script_shows_bubble_and_exit_leaves_the_embedding_site(bot, page,
     page.wait_for_url(other_site + "/neutraal.html")
 
 
-@pytest.mark.parametrize("width,height", [(1280, 900), (360, 740), (320, 256)])
-def test_axe_finds_no_violations(bot, page, width, height):
-    """Desktop, a 360 px phone, and 1280×1024 at 400 % zoom (= 320×256 CSS pixels)."""
+@pytest.mark.parametrize("width,height,lang", [(1280, 900, "nl"), (360, 740, "nl"), (320, 256, "nl"),
+                                               (1280, 900, "en"), (360, 740, "en")])
+def test_axe_finds_no_violations(bot, page, width, height, lang):
+    """Desktop, a 360 px phone, and 1280×1024 at 400 % zoom (= 320×256 CSS pixels), in
+    Dutch and in English; with the greeting, a conversation and a Polish answer."""
     page.set_viewport_size({"width": width, "height": height})
-    page.goto(bot.url + "/")
-    type_and_send(page, "hallo")
+    open_chat(page, bot.url)
+    assert run_axe(page) == []  # the page as it opens, with its starters
+    if lang == "en":
+        page.locator("#languages").get_by_role("button", name="English").click()
+    type_and_send(page, "hallo" if lang == "nl" else "hello, what can you do?")
+    type_and_send(page, "Gdzie mogę dostać pomoc, gdy szef nie płaci?")
     violations = run_axe(page)
-    print(f"\naxe-core {width}x{height}: {len(violations)} overtredingen")
+    print(f"\naxe-core {width}x{height} {lang}: {len(violations)} overtredingen")
     assert violations == []
+    assert wrong_lang_messages(page) == 0
     assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scrolling
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Tab")
