@@ -71,11 +71,25 @@ def utter(dispatcher: CollectingDispatcher, name: str, lang: str = "nl", domain=
             conditions = variation.get("condition") or []
             if any(c.get("name") == "language" and c.get("value") == lang for c in conditions):
                 message = {k: v for k, v in variation.items() if k in ("text", "buttons")}
+                message = _as_rasa_sends(message)
                 if kwargs.get("buttons"):
                     message["buttons"] = kwargs["buttons"]
                 dispatcher.utter_message(**message)
                 return
     dispatcher.utter_message(response=name, **kwargs)
+
+
+def _as_rasa_sends(message: Dict[str, Any]) -> Dict[str, Any]:
+    """A response variation as Rasa renders it: "{{" and "}}" in the domain are literal
+    braces (button payloads such as '/ask_help{{"role": "kind"}}')."""
+    def unescape(text):
+        return text.replace("{{", "{").replace("}}", "}") if isinstance(text, str) else text
+
+    out = dict(message, text=unescape(message.get("text")))
+    if message.get("buttons"):
+        out["buttons"] = [dict(b, payload=unescape(b.get("payload"))) if isinstance(b, dict) else b
+                          for b in message["buttons"]]
+    return out
 
 
 def crisis_first(dispatcher: CollectingDispatcher, tracker: Tracker, snap: Snapshot) -> bool:
@@ -109,8 +123,11 @@ def serve(dispatcher: CollectingDispatcher, snap: Snapshot, item, lang: str = "n
     """Utter a knowledge item and remember it for follow-up questions."""
     kb = snap.kb
     if isinstance(item, Entry):
-        for text in formatting.answer_texts(kb, item, lang=lang):
-            dispatcher.utter_message(text=text)
+        texts = formatting.answer_texts(kb, item, lang=lang)
+        evidence = formatting.evidence_button(kb, item, lang)  # "Wat zegt de bron precies?"
+        for number, text in enumerate(texts, 1):
+            last = number == len(texts)
+            dispatcher.utter_message(text=text, buttons=[evidence] if evidence and last else None)
         return [SlotSet("last_entry", item.id)]
     if isinstance(item, Organisation):
         dispatcher.utter_message(text=formatting.organisation_card(item, lang=lang, kb=kb))
