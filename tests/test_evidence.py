@@ -90,3 +90,18 @@ def test_every_vetted_figure_returns_its_quote(monkeypatch, entry_id):
     out = "\n".join(t for t in texts if t)
     for piece in entry.evidence:
         assert f"“{piece.quote}”" in out
+
+
+def test_a_figure_answer_offers_the_evidence_button(monkeypatch):
+    from rasa_sdk.executor import CollectingDispatcher
+    from actions import common
+
+    kb = use_store(monkeypatch, MINI)
+    dispatcher = CollectingDispatcher()
+    common.serve(dispatcher, store_module._default.get(), kb.entries["t_mh_slachtoffers"])
+    buttons = [m.get("buttons") or [] for m in dispatcher.messages]
+    assert buttons[-1] == [{"title": "Wat zegt de bron precies?", "payload": "/ask_evidence"}]
+    assert not any(buttons[:-1])
+    dispatcher = CollectingDispatcher()
+    common.serve(dispatcher, store_module._default.get(), kb.entries["t_jongens"], lang="en")
+    assert dispatcher.messages[-1]["buttons"][0]["title"] == "What does the source say exactly?"
