@@ -112,3 +112,15 @@ def test_reply_language_is_the_conversation_slot():
                 await conversation_language(object(), "x"))
 
     assert asyncio.run(check()) == ("pl", "nl", "nl")
+
+
+def test_english_buttons_from_the_domain_carry_payloads_as_rasa_sends_them():
+    """The role buttons after "Find help" in English: '/ask_help{"role": "kind"}', not the
+    domain's escaped '{{...}}' (which Rasa cannot read, so the same question came back)."""
+    from actions import common
+
+    dispatcher = CollectingDispatcher()
+    common.utter(dispatcher, "utter_ask_role", "en", DOMAIN)
+    payloads = [b["payload"] for b in dispatcher.messages[0]["buttons"]]
+    assert '/ask_help{"role": "kind"}' in payloads
+    assert not any("{{" in p or "}}" in p for p in payloads)
