@@ -305,6 +305,15 @@ def test_language_switch_changes_the_page_and_tells_the_assistant(bot, page):
     wait_for_bot_messages(page, before + 1)
     assert page.locator(".msg-bot").last.get_attribute("lang") == "en"
     assert page.locator(".msg-user").last.get_attribute("lang") == "en"
+    # Its buttons (who is asking) lead on, and stay English.
+    question = bot_texts(page)[-1]
+    choices = page.locator(".msg-bot").last.locator(".replies button")
+    if choices.count():
+        before = page.locator(".msg-bot").count()
+        choices.first.click()
+        wait_for_bot_messages(page, before + 1)
+        assert bot_texts(page)[-1] != question, "the same question came back: payload not understood"
+        assert page.locator(".msg-bot").last.get_attribute("lang") == "en"
 
     # Back to Dutch in the middle of a conversation: the assistant greets in Dutch.
     before = page.locator(".msg-bot").count()
