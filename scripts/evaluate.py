@@ -28,6 +28,7 @@ import yaml
 REPO_ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO_ROOT))
 
+from actions.knowledge.model import localized  # noqa: E402
 from actions.knowledge.store import KnowledgeStore  # noqa: E402
 from bot.serve import Stack, http_ok  # noqa: E402
 
@@ -64,10 +65,9 @@ class Judge:
         self.responses = domain_texts()
         self.figures = [e for e in self.kb.vetted_entries() if e.kind == "figure"]
         # every text a figure can be sent in (Dutch and its translations): judged strictly
-        self.figure_texts = {e.id: [e.text] + [t.get("text") if isinstance(t, dict) else getattr(t, "text", None)
-                                               for t in (getattr(e, "translations", None) or {}).values()]
+        self.figure_texts = {e.id: [t for t in [e.text] + [tr.fields.get("text") for tr in
+                                                           (getattr(e, "translations", None) or {}).values()] if t]
                              for e in self.figures}
-        self.figure_texts = {k: [t for t in v if t] for k, v in self.figure_texts.items()}
 
     def expected_entries(self, ids) -> set:
         found = set()
@@ -77,7 +77,7 @@ class Judge:
                 found |= {e.id for e in self.kb.same_question(entry)} | {entry_id}
         return found
 
-    def judge(self, expect: dict, messages: list) -> (bool, List[str], str):
+    def judge(self, expect: dict, messages: list, lang: str = "nl") -> (bool, List[str], str):
         texts = [m.get("text") or "" for m in messages]
         reply = "\n".join(texts)
         allowed = self.expected_entries(expect.get("entries", []))
@@ -90,8 +90,8 @@ class Judge:
         if expect.get("not_crisis") and crisis_first and "organisations" not in expect:
             return False, wrong, "onterecht crisis"
         if "entries" in expect:
-            ok = any(text in reply for i in allowed if i in self.kb.entries
-                     for text in self.figure_texts.get(i, [self.kb.entries[i].text]))
+            # compared in the case's language (the translation, else the Dutch text)
+            ok = any(localized(self.kb.entries[i], "text", lang) in reply for i in allowed if i in self.kb.entries)
             return ok and not wrong, wrong, "entries"
         if "organisations" in expect:
             ok = any((self.kb.organisations[i].phone or self.kb.organisations[i].name) in reply
@@ -102,7 +102,12 @@ class Judge:
             return self.kb.sources[item.source].citation in reply and not wrong, wrong, "source"
         if "anonymous_of" in expect:
             org = self.kb.organisations[expect["anonymous_of"]]
-            return bool(org.anonymous) and org.anonymous in reply, wrong, "anonymous"
+            text = localized(org, "anonymous", lang)
+            return bool(text) and text in reply, wrong, "anonymous"
+        if "evidence_of" in expect:
+            item = self.kb.item(expect["evidence_of"])
+            quotes = [e.quote for e in getattr(item, "evidence", ()) or ()]
+            return any(q in reply for q in quotes) and not wrong, wrong, "evidence"
         if "response" in expect:
             ok = any(t in reply for t in self.responses[expect["response"]])
             return ok and not wrong, wrong, "response"
@@ -111,7 +116,7 @@ class Judge:
             honest = any(t in reply for name in ("utter_no_answer", "utter_out_of_scope", "utter_no_counterpart",
                                                  "utter_clarify") for t in self.responses[name])
             return honest and not any_entry and not crisis_first, wrong, "no_answer"
-        raise ValueError(f"onbekende verwachting: {expect}")
+        return False, wrong, f"onbekende verwachting {sorted(expect)}"
 
 
 def free_port() -> int:
@@ -134,7 +139,7 @@ def evaluate(url: str, verbose: bool) -> int:
         messages = []
         for turn in case["turns"]:
             messages = post(url, sender, turn)
-        ok, wrong, _ = judge.judge(case["expect"], messages)
+        ok, wrong, _ = judge.judge(case["expect"], messages, case.get("lang", "nl"))
         wrong_figures += len(wrong)
         expect = case["expect"]
         if "crisis" in expect and not ok:

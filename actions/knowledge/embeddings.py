@@ -34,6 +34,20 @@ USE_THREADS = 1
 MODELS = ("e5", "use")
 _lock = threading.Lock()
 _encoders: Dict[str, object] = {}
+_limited = threading.local()
+
+
+def _limit_openmp() -> None:
+    """E5(num_threads=N) only sets OMP_NUM_THREADS, which OpenMP reads once, when it is
+    first loaded; scikit-learn usually loads it earlier with one thread per core. On a
+    busy machine two spinning OpenMP threads made one e5 query take ~2 s instead of ~40 ms
+    (measured), so the thread count is set for real, once per calling thread (OpenMP
+    keeps it per thread)."""
+    if not getattr(_limited, "done", False):
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=E5_THREADS, user_api="openmp")
+        _limited.done = True
 
 
 def _e5():
@@ -57,6 +71,7 @@ def encode(model: str, texts: Sequence[str], query: bool) -> np.ndarray:
     (USE has one encoder for both)."""
     texts = list(texts)
     with _lock:  # neither engine is documented as thread-safe
+        _limit_openmp()
         if model == "e5":
             enc = _e5()
             out = enc.query(texts) if query else enc.passage(texts)

@@ -76,13 +76,16 @@ def item_kind(item) -> str:
 
 
 def item_sentences(item) -> List[str]:
-    """What an item is compared with: its example questions and its own text."""
+    """What an item is compared with: its example questions and its own text (also in
+    its translations: the encoders are multilingual)."""
+    translated = [text for tr in (getattr(item, "translations", None) or {}).values()
+                  for name, text in tr.fields.items() if name in ("text", "title", "for_whom") and text]
     if isinstance(item, Entry):
-        return list(item.questions) + [item.text]
+        return list(item.questions) + [item.text] + translated
     if isinstance(item, Organisation):
-        return list(item.questions) + [item.name, *item.aliases, item.for_whom]
+        return list(item.questions) + [item.name, *item.aliases, item.for_whom] + translated
     if isinstance(item, Situation):
-        return list(item.questions) + [item.title, item.text]
+        return list(item.questions) + [item.title, item.text] + translated
     return []
 
 
