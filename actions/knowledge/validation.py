@@ -389,3 +389,17 @@ def _compare(item, line, lang, name, dutch, text, style) -> List[Problem]:
 
 def _fmt(number: float) -> str:
     return str(int(number)) if number == int(number) else str(number).replace(".", ",")
+
+
+# Allowed topics and roles are language data: read from knowledge/vocabulary.yml (the sets
+# above are only the fallback when that file is missing).
+def _vocabulary_values() -> None:
+    global TOPICS, ROLES
+    from actions.knowledge.vocabulary import vocabulary
+
+    vocab = vocabulary()
+    TOPICS = set(vocab.topics) or TOPICS
+    ROLES = set(vocab.roles) or ROLES
+
+
+_vocabulary_values()
