@@ -46,24 +46,28 @@ FEATURES = BASE_FEATURES + tuple(f"{m}_lead" for m in LEADS)
 
 
 def with_leads(matrix: np.ndarray, names=BASE_FEATURES) -> np.ndarray:
-    """Append the lead features to a (candidates x base features) matrix."""
+    """Base features plus leads computed among these rows only (for old dev dumps;
+    feature_rows computes the leads against every candidate, guarded ones included)."""
     if not len(matrix):
         return np.zeros((0, len(FEATURES)))
     base = matrix[:, [list(names).index(f) for f in BASE_FEATURES]]
+    if all(f in names for f in FEATURES[len(BASE_FEATURES):]):
+        return np.column_stack([base, matrix[:, [list(names).index(f) for f in FEATURES[len(BASE_FEATURES):]]]])
     leads = []
     for model in LEADS:
         col = base[:, BASE_FEATURES.index(model)]
-        if len(col) == 1:
-            leads.append(col.copy())
-            continue
-        top2 = np.sort(col)[-2:]
-        other_best = np.where(col >= top2[1], top2[0], top2[1])
-        leads.append(col - other_best)
+        leads.append(col - _best_other(col, col))
     return np.column_stack([base] + leads)
-# Whether the visitor asks for help or for knowledge (the NLU intent) is deliberately not
-# a feature: in training it would be read off the right answer itself (a leak), and the
-# Dutch intent classifier is often wrong on English or Polish messages. It acts in the
-# decision instead (decision.policy: a lower bar for help routes on a help request).
+
+
+def _best_other(values: np.ndarray, pool: np.ndarray) -> np.ndarray:
+    """For each value: the best value in `pool` other than itself (values are in pool)."""
+    if len(pool) < 2:
+        return np.zeros_like(values)
+    top2 = np.sort(pool)[-2:]
+    return np.where(values >= top2[1], top2[0], top2[1])
+
+
 # How many items (best by a plain sum of z-scores) get features and a probability. The
 # right item is in the top 20 for nearly every dev question; the rest only cost time.
 CANDIDATES = 20
@@ -223,7 +227,14 @@ class Ranker:
             rows.append([row[f] for f in BASE_FEATURES])
             kept.append(i)
         matrix = np.array(rows, dtype=float).reshape(len(kept), len(BASE_FEATURES))
-        return kept, with_leads(matrix), reasons
+        # Leads against every candidate, the guarded ones too: when the message matches a
+        # figure that the guards keep out (another group), what is left is not the answer.
+        leads = [np.array([sims_or_lex[i] for i in kept]) - _best_other(
+            np.array([sims_or_lex[i] for i in kept]), np.array([sims_or_lex[i] for i in order]))
+            for sims_or_lex in (sims["e5"], sims["use"], lex)]
+        if not kept:
+            return kept, np.zeros((0, len(FEATURES))), reasons
+        return kept, np.column_stack([matrix] + leads), reasons
 
     def probabilities(self, matrix: np.ndarray) -> np.ndarray:
         if not len(matrix):
