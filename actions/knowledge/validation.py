@@ -19,15 +19,13 @@ ROLES = {"kind", "slachtoffer", "ouder_omstander", "professional", "eigen_gevoel
          "getuige_arbeid", "anoniem", "mens_spreken"}
 # Example questions: entries and situations need many (the search learns from them),
 # organisations fewer (people mostly ask for them by name).
-MIN_QUESTIONS_ITEM = 5
+MIN_QUESTIONS_ITEM = 20
 MIN_QUESTIONS_ORGANISATION = 5
 MIN_QUESTIONS = MIN_QUESTIONS_ORGANISATION  # kept for older callers
 STALE_AFTER_DAYS = 365
 # Severity of "something required is not written yet" (evidence on a figure, a required
 # translation or its from_nl fingerprint, a crisis text without the emergency number).
-# A warning while the content
-# team fills the base; an error once it is complete.
-COMPLETENESS = WARNING
+COMPLETENESS = ERROR
 
 # Dutch numbers: 112/113-style short numbers, or 0 followed by 7-10 more digits.
 _PHONE = re.compile(r"^(\d{3}|0[\d -]{7,14}\d)$")
