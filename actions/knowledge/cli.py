@@ -28,6 +28,10 @@ def cmd_check(args) -> int:
     served = len(kb.vetted_entries()) + sum(o.vetted for o in kb.organisations.values())
     print(f"Kennisbank: {len(kb.entries)} entries, {len(kb.organisations)} organisaties, "
           f"{len(kb.situations)} situaties, {len(kb.sources)} bronnen; {served} items getoond aan bezoekers.")
+    figures = [e for e in kb.vetted_entries() if e.values]
+    languages = ", ".join(code for code in kb.languages) or "nl"
+    print(f"Evidence: {sum(1 for e in figures if e.evidence)} van {len(figures)} getoonde items met getallen; "
+          f"talen: {languages}.")
     if errors:
         print(f"{len(errors)} fout(en), {len(warnings)} waarschuwing(en). De assistent blijft de laatste goede versie gebruiken.")
         return 1
