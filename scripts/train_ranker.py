@@ -59,6 +59,8 @@ GRID = {
     "help": [0.1, 0.15, 0.2, 0.3],
     "ask": [0.1, 0.15, 0.2, 0.3],
     "margin": [0.05, 0.1, 0.15, 0.2, 0.3],
+    "clear": [0.5, 0.6, 0.7, 0.8, 0.9],
+    "clear_lead": [0.3, 0.4, 0.5, 0.6, 0.7, 1.0],
 }
 DUMMY = {"coef": {}, "mean": {}, "scale": {}, "intercept": 0.0,
          "thresholds": {k: v[0] for k, v in GRID.items()}}

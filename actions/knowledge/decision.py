@@ -15,6 +15,9 @@ from actions.knowledge.retrieval import YEAR
 from actions.knowledge.vocabulary import vocabulary
 
 HELP_INTENTS = {"ask_help", "request_human"}
+# Intents after which only a very clear match is answered (see policy: strict).
+STRICT_INTENTS = {"out_of_scope", "nlu_fallback", "greet", "goodbye", "thanks", "affirm", "deny",
+                  "bot_challenge", "what_can_you_do", "privacy_question"}
 
 
 @dataclass
@@ -46,23 +49,37 @@ def same_answer(kb, a, b) -> bool:
 
 
 def policy(kb, scored: Sequence[Scored], thresholds: Dict[str, float], prefer: str,
-           followup: bool = False):
+           followup: bool = False, strict: bool = False):
     """(kind, items) from ranked probabilities. Thresholds come from ranker.json (chosen
     on the dev folds by scripts/train_ranker.py).
 
     followup: a short follow-up on the previous answer ("en jongens?"), searched with the
     previous question; the guards have already left only the named group, so a figure
     needs the bar of an explanation there (the dev folds hold no follow-ups to tune on).
+    strict: the intent classifier called the message out of scope or small talk; every
+    kind of item then needs the figure bar (the dev folds hold no out-of-domain questions,
+    so the ranker never learned what "the hoofdstad van Australie" looks like).
+    A clear winner ("clear", "clear_lead") is answered below its kind's bar.
     """
     if not scored:
         return "none", []
     top = scored[0]
     rivals = [s for s in scored[1:] if not same_answer(kb, s.item, top.item)]
     rival = rivals[0].probability if rivals else 0.0
+    # Items that answer the same question (a 2017 and a 2021 estimate) are one answer: the
+    # chance that one of them is right (noisy-or) is what counts.
+    miss = 1.0
+    for s in scored:
+        if same_answer(kb, s.item, top.item):
+            miss *= 1.0 - s.probability
+    p = 1.0 - miss
     kind = item_kind(top.item)
     bar = thresholds["answer_entry" if followup and kind == "figure" else f"answer_{kind}"]
-    clear = top.probability - rival >= thresholds["margin"]
-    if top.probability >= bar and clear:
+    if strict:
+        bar = max(bar, thresholds["answer_figure"])
+    lead = p - rival
+    if (p >= bar and lead >= thresholds["margin"]) or (
+            not strict and p >= thresholds["clear"] and lead >= thresholds["clear_lead"]):
         return "answer", [top.item]
     if prefer == "help" and kind == "help" and top.probability >= thresholds["help"]:
         # Help is low-risk to give: the best route first, close routes as buttons.
@@ -150,7 +167,8 @@ def decide(snap, text: str, intent: Optional[str] = None, confidence: float = 0.
         # previous question with the new group (the guards keep other groups out).
         query = f"{context.questions[0]} {text}"
     scored = ranker.rank(query, prefer=prefer, context=context, entities=entities, limit=5)
-    kind, items = policy(snap.kb, scored, ranker.thresholds, prefer, followup=follows)
+    kind, items = policy(snap.kb, scored, ranker.thresholds, prefer, followup=follows,
+                         strict=intent in STRICT_INTENTS and not follows)
     if kind == "answer" and prefer == "help" and item_kind(items[0]) == "help":
         kind = "help"
     return Decision(kind, items, lang, scored)
