@@ -215,13 +215,21 @@ def check_evidence(kb: KnowledgeBase, today: dt.date) -> List[Problem]:
                     "Voeg evidence toe met de eigen woorden van de organisatie over het nummer "
                     "(uit de hulpgids), met where (het webadres) en read (de datum)."))
             continue
-        quoted_digits = " ".join(digits_only(q) for q in quotes)
         for label, phone in (("phone", org.phone), ("phone_alt", org.phone_alt)):
-            if phone and re.sub(r"\D", "", phone) not in re.sub(r"[^\d ]", " ", quoted_digits).split():
+            if phone and not _phone_quoted(phone, quotes):
                 problems.append(_problem(
                     ERROR, org, f"Het nummer {phone} ({label}) staat niet in de evidence.",
                     "Controleer het nummer op de site van de organisatie en kopieer de zin met het nummer letterlijk bij quote."))
     return problems
+
+
+def _phone_quoted(phone: str, quotes: List[str]) -> bool:
+    """Is `phone` in the quotes? Short numbers (112) as a number of their own; longer ones
+    with any separators ("0800-0432" = "0800 0432" = "08000432")."""
+    digits = re.sub(r"\D", "", phone)
+    if len(digits) <= 4:
+        return any(re.search(rf"(?<!\d){digits}(?!\d)", q) for q in quotes)
+    return any(digits in run for q in quotes for run in re.findall(r"\d+", digits_only(q)))
 
 
 def check_languages(kb: KnowledgeBase) -> List[Problem]:
