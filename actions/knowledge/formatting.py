@@ -7,6 +7,7 @@ takes `lang` (default "nl") and falls back to Dutch per field when a translation
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Dict, List, Optional
 
 from actions.knowledge.loader import default_interface
@@ -185,9 +186,24 @@ def crisis_texts(kb: KnowledgeBase, rule: CrisisRule, lang: str = HOME_LANGUAGE)
     return texts
 
 
+@functools.lru_cache(maxsize=4096)
+def _question_in(questions: tuple, lang: str) -> str:
+    """The first example question written in `lang` (the first one when there is none)."""
+    import re
+
+    from actions.knowledge.language import _dutch_share, detect
+
+    def written_in(question: str) -> bool:
+        words = re.findall(r"[^\W\d_]+", question)
+        return len(words) >= 4 and _dutch_share(words) < 0.3 and detect(question, None) == lang
+
+    well_formed = [q for q in questions if q.rstrip().endswith("?")]
+    return next((q for q in well_formed + list(questions) if written_in(q)), questions[0])
+
+
 def button_title(item, lang: str = HOME_LANGUAGE, kb: Optional[KnowledgeBase] = None) -> str:
     if isinstance(item, Entry):
-        return item.questions[0]
+        return item.questions[0] if lang == HOME_LANGUAGE else _question_in(tuple(item.questions), lang)
     if isinstance(item, Organisation):
         return word(kb, "contact_button", lang, name=item.name)
     return item.localized("title", lang)
