@@ -93,6 +93,15 @@ def policy(kb, scored: Sequence[Scored], thresholds: Dict[str, float], prefer: s
     return "none", []
 
 
+def data_years(entry: Entry) -> set:
+    """The years a figure is about (its period), not the year it was published: "en in
+    2022?" must not get a 2021 figure published in 2022."""
+    years = {int(y) for y in YEAR.findall(entry.period or "")}
+    if len(years) >= 2:
+        years |= set(range(min(years), max(years) + 1))
+    return years or {entry.year}
+
+
 def is_followup(retriever, text: str, entities, context) -> bool:
     """A short message that names a group, a year or "newer" right after an entry."""
     if not isinstance(context, Entry):
@@ -128,11 +137,11 @@ def followup(kb, retriever, text: str, entities, context) -> Optional[object]:
     if wanted:
         found = [e for e in group if e.population in wanted]
         if years:
-            found = [e for e in found if e.year in years or years <= retriever.years(e)] or found
+            found = [e for e in found if years <= data_years(e)] or found
         return max(found, key=lambda e: (e.year, e.id)) if found else None
     same = [e for e in group if e.population == population]
     if years:
-        found = [e for e in same if years <= retriever.years(e) or e.year in years]
+        found = [e for e in same if years <= data_years(e)]
         return max(found, key=lambda e: (e.year, e.id)) if found else None
     if newer:
         return max(same, key=lambda e: (e.year, e.id)) if same else None
@@ -155,7 +164,10 @@ def decide(snap, text: str, intent: Optional[str] = None, confidence: float = 0.
     if not text.strip():
         return Decision("none", language=lang, reason="lege vraag")
     ranker = for_snapshot(snap)
-    prefer = prefer or ("help" if intent in HELP_INTENTS else "entry")
+    # In a help language (knowledge/languages.yml scope: help) only help routes exist, and
+    # the Dutch intent classifier says little about such a message.
+    help_language = (getattr(snap.kb, "languages", None) or {}).get(lang, {}).get("scope") == "help"
+    prefer = prefer or ("help" if intent in HELP_INTENTS or help_language else "entry")
     entities = entities or {}
     follow = followup(snap.kb, snap.retriever, text, entities, context)
     if follow is not None:
@@ -166,9 +178,13 @@ def decide(snap, text: str, intent: Optional[str] = None, confidence: float = 0.
         # "en jongens?" after a figure without a boys' version in its group: search the
         # previous question with the new group (the guards keep other groups out).
         query = f"{context.questions[0]} {text}"
-    scored = ranker.rank(query, prefer=prefer, context=context, entities=entities, limit=5)
+    # After "en jongens?" the previous answer (searched again with its own question) is no
+    # candidate: it was just given, and it would only crowd out the other group's figure.
+    exclude = [e.id for e in snap.kb.same_question(context)] if follows and isinstance(context, Entry) else []
+    scored = ranker.rank(query, prefer=prefer, context=context, entities=entities, limit=5,
+                         exclude=exclude)
     kind, items = policy(snap.kb, scored, ranker.thresholds, prefer, followup=follows,
-                         strict=intent in STRICT_INTENTS and not follows)
+                         strict=intent in STRICT_INTENTS and not follows and not help_language)
     if kind == "answer" and prefer == "help" and item_kind(items[0]) == "help":
         kind = "help"
     return Decision(kind, items, lang, scored)

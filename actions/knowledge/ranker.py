@@ -243,12 +243,15 @@ class Ranker:
         return 1.0 / (1.0 + np.exp(-logits))
 
     def rank(self, message: str, prefer: str = "entry", context=None, entities=None,
-             query: Optional[Dict[str, np.ndarray]] = None, limit: int = 5) -> List[Scored]:
-        """Items for `message`, most probable first (guarded items left out)."""
+             query: Optional[Dict[str, np.ndarray]] = None, limit: int = 5,
+             exclude: Sequence[str] = ()) -> List[Scored]:
+        """Items for `message`, most probable first (guarded items left out; `exclude`:
+        ids that are no candidates at all, such as the answer just given)."""
         if not message.strip() or not self.items:
             return []
         query = query or embeddings.query_vectors(message)
-        kept, matrix, _ = self.feature_rows(message, query, prefer, context, entities)
+        allowed = np.array([item.id not in set(exclude) for item in self.items]) if exclude else None
+        kept, matrix, _ = self.feature_rows(message, query, prefer, context, entities, allowed=allowed)
         probs = self.probabilities(matrix)
         scored = [Scored(self.items[i], float(p), dict(zip(FEATURES, matrix[k])))
                   for k, (i, p) in enumerate(zip(kept, probs))]
