@@ -45,7 +45,7 @@ def test_evidence_of_an_organisation_is_its_own_words(monkeypatch):
     texts, _ = ask({"last_entry": "sit_kind", "last_organisation": "org_kindertelefoon"})
     assert texts[0] == ('Letterlijk uit De Kindertelefoon, https://example.org/kindertelefoon '
                         '(gelezen op 1 november 2026): “Bel gratis naar de Kindertelefoon: "0800-0432".”')
-    assert len(texts) == 2 and "21.00" in texts[1]
+    assert len(texts) == 2 and "21:00" in texts[1]
 
 
 def test_without_a_previous_answer_it_says_so(monkeypatch):

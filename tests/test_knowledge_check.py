@@ -77,6 +77,9 @@ BROKEN_CASES = [
      "'read' ontbreekt", "t_mh_slachtoffers"),
     # Evidence: an organisation's phone number is not in its own words
     ("help.yml", 'quote: "Bel ons op 0900-0101."', 'quote: "Bel ons op 0900-0102."', "Het nummer 0900-0101 (phone) staat niet in de evidence", "org_slachtofferhulp"),
+    # Evidence: the opening hours are not in the organisation's own words
+    ("help.yml", '      - quote: "Elke dag van 11:00 tot 21:00 uur."', '      - quote: "Elke dag van 11:00 tot 20:00 uur."',
+     "Het getal 21 uit 'hours' staat niet in de evidence", "org_kindertelefoon"),
     # Evidence: a vetted organisation with a phone number and no evidence
     ("help.yml", '    evidence:\n      - quote: "Bel ons op 0900-0101."\n        where: "https://example.org/slachtofferhulp"\n'
      '        read: 2026-11-01\n', "", "telefoonnummer, maar geen evidence", "org_slachtofferhulp"),

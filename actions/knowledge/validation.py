@@ -215,6 +215,11 @@ def check_evidence(kb: KnowledgeBase, today: dt.date) -> List[Problem]:
                     "Voeg evidence toe met de eigen woorden van de organisatie over het nummer "
                     "(uit de hulpgids), met where (het webadres) en read (de datum)."))
             continue
+        stray = [n for n in numbers_in(org.hours or "") if not occurs_in(n, quotes)]
+        if stray:
+            problems.append(_problem(
+                ERROR, org, f"Het getal {', '.join(_fmt(n) for n in stray)} uit 'hours' staat niet in de evidence.",
+                "Controleer de tijden op de site van de organisatie en kopieer de zin met de tijden letterlijk bij quote."))
         for label, phone in (("phone", org.phone), ("phone_alt", org.phone_alt)):
             if phone and not _phone_quoted(phone, quotes):
                 problems.append(_problem(
