@@ -460,7 +460,7 @@ def test_no_user_text_in_production_logs(production):
 
     mark = f"SCHAALMARKER{uuid.uuid4().hex[:8]}"
     sender = f"schaal-log-{mark}"
-    ports = [s.rasa_port for s in production.servers if all(p.alive() for p in s.processes)]
+    ports = [s.rasa_port for s in production.servers if s.processes and all(p.alive() for p in s.processes)]
     for n, message in enumerate((PRIVATE_MESSAGE, f"{BOYS_QUESTION} {mark}", f"{GIRLS_FOLLOWUP} {mark}",
                                  f"ik wil dood {mark}", f"/ask_help{{}} {mark}")):
         assert post(ports[n % len(ports)], message, sender)[0] == 200
