@@ -11,7 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge import formatting, language
-from actions.knowledge.decision import decide
+from actions.knowledge.decision import decide, followup
 from actions.knowledge.model import Entry, Organisation, Situation
 from actions.knowledge.store import KnowledgeError, Snapshot, default_store
 
@@ -92,17 +92,21 @@ def _as_rasa_sends(message: Dict[str, Any]) -> Dict[str, Any]:
     return out
 
 
-def crisis_first(dispatcher: CollectingDispatcher, tracker: Tracker, snap: Snapshot) -> bool:
-    """Send the crisis messages and return True when the message signals a crisis.
+def crisis_first(dispatcher: CollectingDispatcher, tracker: Tracker, snap: Snapshot) -> Optional[str]:
+    """Send the crisis messages when the message signals a crisis; return the language
+    they were sent in, or None when there is no crisis.
 
     Every action calls this first, so a crisis is never answered with something else,
     even if the classifier and the NLU override both missed it.
     """
     text = message_text(tracker)
-    rule = snap.crisis.detect(text)
-    if rule is None:
-        return False
-    lang = message_language(tracker)
+    found = snap.crisis.match(text)
+    if found is None:
+        return None
+    rule = found.rule
+    # A short crisis message ("mă lovește acum") is too short for language detection; the
+    # language of the pattern that matched is the better guess then.
+    lang = found.lang or message_language(tracker)
     for line in formatting.crisis_texts(snap.kb, rule, lang=lang):
         dispatcher.utter_message(text=line)
     # After the emergency number: the help route for what was described, if it is clear
@@ -111,12 +115,12 @@ def crisis_first(dispatcher: CollectingDispatcher, tracker: Tracker, snap: Snaps
         decision = decide(snap, text, prefer="help", conversation_language=lang, check_crisis=False)
     except Exception:  # the emergency number is out; the extra route is a bonus
         logger.exception("Hulproute na crisis mislukt.")
-        return True
+        return lang
     best = decision.best
     if decision.kind in ("help", "answer") and isinstance(best, Situation):
         for line in formatting.situation_texts(snap.kb, best, lang=lang)[1:]:
             dispatcher.utter_message(text=line)
-    return True
+    return lang
 
 
 def serve(dispatcher: CollectingDispatcher, snap: Snapshot, item, lang: str = "nl") -> List[Dict[str, Any]]:
@@ -177,8 +181,13 @@ class VraagbaakAction(Action, metaclass=abc.ABCMeta):
             lang = message_language(tracker)
             language_event = [] if lang == conversation_language(tracker) else [SlotSet("language", lang)]
             self.domain, self.lang = domain, lang
-            if crisis_first(dispatcher, tracker, snap):
-                return language_event
+            crisis_lang = crisis_first(dispatcher, tracker, snap)
+            if crisis_lang is not None:
+                keep = crisis_lang == conversation_language(tracker)
+                return [] if keep else [SlotSet("language", crisis_lang)]
+            follow = context_followup(tracker, snap)
+            if follow is not None:  # "en in 2024?" after a figure, whatever the intent
+                return language_event + serve(dispatcher, snap, follow, lang)
             return language_event + list(self.respond(dispatcher, tracker, snap) or [])
         except Exception as error:  # noqa: BLE001 - see the docstring
             reason = "kennisbank laadt niet" if isinstance(error, KnowledgeError) else type(error).__name__
@@ -186,6 +195,17 @@ class VraagbaakAction(Action, metaclass=abc.ABCMeta):
             dispatcher.messages.clear()
             no_answer(dispatcher)
             return []
+
+
+def context_followup(tracker: Tracker, snap: Snapshot):
+    """The entry a short follow-up on the previous figure asks for ("en jongens?", "en in
+    2024?", "is er een nieuwer cijfer?"), or None. The intent classifier files such short
+    messages under many intents; the answer depends on the conversation, not the intent."""
+    text = message_text(tracker)
+    context = served_item(tracker, snap)
+    if not text or not isinstance(context, Entry):
+        return None
+    return followup(snap.kb, snap.retriever, text, entity_values(tracker), context)
 
 
 def intent_confidence(tracker: Tracker) -> float:

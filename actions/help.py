@@ -27,6 +27,10 @@ class ActionHelp(common.VraagbaakAction):
                 return events
         if role:
             return route_by_role(self, dispatcher, snap, role)
+        if text:  # a knowledge question filed as a help request ("is 48% van de jongens misbruikt")
+            events = answer_by_decision(self, dispatcher, tracker, snap, prefer="entry", clarify=False)
+            if events is not None:
+                return events
         common.utter(dispatcher, "utter_ask_role", self.lang, self.domain)
         return []
 

@@ -47,7 +47,7 @@ def detect(text: str, conversation: Optional[str] = None) -> str:
     fallback = conversation if conversation in SUPPORTED else DEFAULT
     words = re.findall(r"[^\W\d_]+", text or "")
     if len(words) < MIN_WORDS and not _non_latin(text):
-        return fallback
+        return _short_phrase(words) or fallback
     values = _build().compute_language_confidence_values(text)
     if not values:
         return fallback
@@ -61,6 +61,15 @@ def detect(text: str, conversation: Optional[str] = None) -> str:
     if code != DEFAULT and len(words) < SHORT and _dutch_share(words) >= 0.5:
         return fallback
     return code if code in SUPPORTED else fallback
+
+
+def _short_phrase(words) -> Optional[str]:
+    """The language of a short greeting or thanks listed in knowledge/vocabulary.yml."""
+    from actions.knowledge.vocabulary import vocabulary
+
+    phrase = " ".join(w.lower() for w in words)
+    code = vocabulary().short_phrases.get(phrase)
+    return code if code in SUPPORTED else None
 
 
 def _dutch_share(words) -> float:

@@ -30,6 +30,9 @@ class Vocabulary:
     forms: FrozenSet[str] = frozenset()
     newer_terms: FrozenSet[str] = frozenset()
     roles: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
+    # Greetings and thanks that name their language even alone ("hello", "dziękuję"):
+    # too short for the language detector, clear to a person.
+    short_phrases: Dict[str, str] = field(default_factory=dict)
 
     def family(self, population):
         return self.population_families.get(population, population)
@@ -58,6 +61,8 @@ def parse(data: dict) -> Vocabulary:
         forms=words("forms"),
         newer_terms=words("newer_terms"),
         roles={str(k): tuple(str(p) for p in (v or ())) for k, v in (raw.get("roles") or {}).items()},
+        short_phrases={str(p).lower(): str(lang) for lang, phrases in (raw.get("short_phrases") or {}).items()
+                       for p in (phrases or ())},
     )
 
 
