@@ -57,6 +57,15 @@ def message_language(tracker: Tracker) -> str:
     return language.detect(message_text(tracker), conversation_language(tracker))
 
 
+def has_variation(domain, name: str, lang: str) -> bool:
+    """True when the domain response `name` has a variation for `lang` (Dutch always)."""
+    if lang == language.DEFAULT:
+        return True
+    variations = ((domain or {}).get("responses") or {}).get(name) or []
+    return any(c.get("name") == "language" and c.get("value") == lang
+               for v in variations for c in (v.get("condition") or []))
+
+
 def utter(dispatcher: CollectingDispatcher, name: str, lang: str = "nl", domain=None, **kwargs) -> None:
     """A domain response in `lang`.
 

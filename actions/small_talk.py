@@ -2,15 +2,14 @@
 
 The responses live in bot/domain.yml with a variation per language; this action picks
 the one for the language of the message, which Rasa's own rendering cannot do in the
-turn the language changes. The Dutch intent classifier also files some longer questions
-in other languages as small talk ("Szef zabrał mi paszport…" as a greeting): such a
-message goes through the one decision first, and only a clear answer is given.
+turn the language changes. The Dutch intent classifier also files longer messages in
+Polish, Romanian, Bulgarian or Ukrainian as small talk ("Szef zabrał mi paszport…" as a
+greeting): such a message goes through the one decision first (help preferred).
 """
 from typing import Text
 
 from actions import common
 from actions.answer import answer_by_decision
-from actions.knowledge.language import DEFAULT
 
 RESPONSE_BY_INTENT = {
     "greet": "utter_greet",
@@ -32,10 +31,14 @@ class ActionSmallTalk(common.VraagbaakAction):
 
     def respond(self, dispatcher, tracker, snap):
         text = common.message_text(tracker)
-        if self.lang != DEFAULT and len(text.split()) >= QUESTION_WORDS:
-            events = answer_by_decision(self, dispatcher, tracker, snap, prefer="entry", clarify=False)
+        help_language = snap.kb.languages.get(self.lang, {}).get("scope") == "help"
+        # English small talk is in the training data; a help language's is not.
+        if help_language and len(text.split()) >= QUESTION_WORDS:
+            events = answer_by_decision(self, dispatcher, tracker, snap, prefer="help", clarify=False)
             if events is not None:
                 return events
         response = RESPONSE_BY_INTENT.get(common.intent_of(tracker), "utter_help_pointer")
+        if help_language and not common.has_variation(self.domain, response, self.lang):
+            response = "utter_help_pointer"  # what can be said in this language
         common.utter(dispatcher, response, self.lang, self.domain)
         return []

@@ -12,6 +12,7 @@ from actions.knowledge import language as languages
 from actions.knowledge.model import Entry, Organisation, Situation
 from actions.knowledge.ranker import Scored, for_snapshot, item_kind
 from actions.knowledge.retrieval import YEAR
+from actions.knowledge.text import normalise
 from actions.knowledge.vocabulary import vocabulary
 
 HELP_INTENTS = {"ask_help", "request_human"}
@@ -148,6 +149,27 @@ def followup(kb, retriever, text: str, entities, context) -> Optional[object]:
     return None
 
 
+def _names(normalised: str, phrases) -> bool:
+    padded = f" {normalised} "
+    return any(f" {phrase} " in padded for phrase in phrases)
+
+
+def guarded_by_wording(snap, text: str, prefer: str) -> List[str]:
+    """Items the message's wording rules out, whatever their score (knowledge/vocabulary.yml):
+    a place the base has no figures about rules out every figure ("How many victims are
+    there in Germany?" must not get the Dutch estimate); a question for a number rules out
+    contact cards and help routes, unless someone asks for help ("hoeveel mensen bellen er
+    naar 113?" is no reason to show the 113 card, let alone as if it were a crisis)."""
+    vocab = vocabulary()
+    normalised = normalise(text)
+    out: List[str] = []
+    if _names(normalised, vocab.other_places):
+        out += [e.id for e in snap.kb.vetted_entries() if e.kind in ("figure", "quote") and e.values]
+    if prefer != "help" and _names(normalised, vocab.count_words):
+        out += [o.id for o in snap.kb.organisations.values()] + [s.id for s in snap.kb.situations.values()]
+    return out
+
+
 def decide(snap, text: str, intent: Optional[str] = None, confidence: float = 0.0,
            entities: Optional[Dict[str, Sequence[str]]] = None, context=None,
            conversation_language: Optional[str] = None, prefer: Optional[str] = None,
@@ -181,6 +203,7 @@ def decide(snap, text: str, intent: Optional[str] = None, confidence: float = 0.
     # After "en jongens?" the previous answer (searched again with its own question) is no
     # candidate: it was just given, and it would only crowd out the other group's figure.
     exclude = [e.id for e in snap.kb.same_question(context)] if follows and isinstance(context, Entry) else []
+    exclude += guarded_by_wording(snap, text, prefer)
     scored = ranker.rank(query, prefer=prefer, context=context, entities=entities, limit=5,
                          exclude=exclude)
     kind, items = policy(snap.kb, scored, ranker.thresholds, prefer, followup=follows,

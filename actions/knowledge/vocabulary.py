@@ -33,6 +33,10 @@ class Vocabulary:
     # Greetings and thanks that name their language even alone ("hello", "dziękuję"):
     # too short for the language detector, clear to a person.
     short_phrases: Dict[str, str] = field(default_factory=dict)
+    # Places the knowledge base has no figures about (a figure never answers for them).
+    other_places: FrozenSet[str] = frozenset()
+    # Words asking for a number: only a figure answers such a knowledge question.
+    count_words: FrozenSet[str] = frozenset()
 
     def family(self, population):
         return self.population_families.get(population, population)
@@ -61,6 +65,8 @@ def parse(data: dict) -> Vocabulary:
         forms=words("forms"),
         newer_terms=words("newer_terms"),
         roles={str(k): tuple(str(p) for p in (v or ())) for k, v in (raw.get("roles") or {}).items()},
+        other_places=words("other_places"),
+        count_words=words("count_words"),
         short_phrases={str(p).lower(): str(lang) for lang, phrases in (raw.get("short_phrases") or {}).items()
                        for p in (phrases or ())},
     )
