@@ -4,7 +4,7 @@ from typing import Text
 
 from actions import common
 from actions.answer import answer_or_say_so
-from actions.knowledge.decision import decide, followup
+from actions.knowledge.decision import decide
 from actions.help import situation_for_role
 from actions.knowledge import formatting
 from actions.knowledge.model import Entry, Organisation, Situation
@@ -34,12 +34,11 @@ class ActionFollowupPopulation(common.VraagbaakAction):
         return "action_followup_population"
 
     def respond(self, dispatcher, tracker, snap):
+        # The counterpart itself ("en meisjes?") is served before respond() by the base
+        # class (common.context_followup); here only what remains.
         previous = common.served_item(tracker, snap)
         text = common.message_text(tracker)
         entities = common.entity_values(tracker)
-        found = followup(snap.kb, snap.retriever, text, entities, previous)
-        if found is not None:
-            return common.serve(dispatcher, snap, found, self.lang)
         wanted = snap.retriever.mentions(text, entities)["population"]
         if isinstance(previous, Entry) and wanted and len(snap.retriever.text.terms(text)) <= 3:
             common.utter(dispatcher, "utter_no_counterpart", self.lang, self.domain)

@@ -108,12 +108,18 @@ def is_followup(retriever, text: str, entities, context) -> bool:
     if not isinstance(context, Entry):
         return False
     terms = retriever.text.terms(text)
-    vocab = vocabulary()
     named = retriever.mentions(text, entities)
-    asks = bool(named["population"]) or bool(YEAR.search(text)) or bool(set(terms) & vocab.newer_terms)
-    rest = [t for t in terms if t not in vocab.question_words and t not in named["population"]
-            and t not in retriever.populations and not t.isdigit() and t not in vocab.newer_terms]
-    return asks and len(rest) <= 1
+    asks = bool(named["population"]) or bool(YEAR.search(text)) or bool(set(terms) & vocabulary().newer_terms)
+    return asks and len(_other_terms(retriever, terms, named)) <= 1
+
+
+def _other_terms(retriever, terms, named, ignore=frozenset()) -> List[str]:
+    """The terms of a message besides question words, groups, years and "newer" (and
+    `ignore`): more than one of them makes it a new question, not a follow-up."""
+    vocab = vocabulary()
+    return [t for t in terms if t not in vocab.question_words and t not in named["population"]
+            and t not in retriever.populations and not t.isdigit() and t not in vocab.newer_terms
+            and t not in ignore]
 
 
 def followup(kb, retriever, text: str, entities, context) -> Optional[object]:
@@ -127,10 +133,7 @@ def followup(kb, retriever, text: str, entities, context) -> Optional[object]:
     named = retriever.mentions(text, entities)
     years = {int(y) for y in YEAR.findall(text)}
     newer = bool(set(terms) & vocab.newer_terms)
-    rest = [t for t in terms if t not in vocab.question_words and t not in named["population"]
-            and t not in retriever.populations and not t.isdigit() and t not in vocab.newer_terms
-            and t not in ("cijfer", "jaar", "figure", "number", "year")]
-    if len(rest) > 1:
+    if len(_other_terms(retriever, terms, named, vocab.followup_words)) > 1:
         return None  # a new question, not a follow-up
     group = [e for e in kb.vetted_entries() if e.group == context.group]
     population = context.population
@@ -188,7 +191,7 @@ def decide(snap, text: str, intent: Optional[str] = None, confidence: float = 0.
     ranker = for_snapshot(snap)
     # In a help language (knowledge/languages.yml scope: help) only help routes exist, and
     # the Dutch intent classifier says little about such a message.
-    help_language = (getattr(snap.kb, "languages", None) or {}).get(lang, {}).get("scope") == "help"
+    help_language = snap.kb.is_help_language(lang)
     prefer = prefer or ("help" if intent in HELP_INTENTS or help_language else "entry")
     entities = entities or {}
     follow = followup(snap.kb, snap.retriever, text, entities, context)

@@ -29,6 +29,8 @@ class Vocabulary:
     population_families: Dict[str, str] = field(default_factory=dict)
     forms: FrozenSet[str] = frozenset()
     newer_terms: FrozenSet[str] = frozenset()
+    # Words a follow-up on a figure may use besides the group or year ("en het cijfer van 2024?").
+    followup_words: FrozenSet[str] = frozenset()
     roles: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
     # Greetings and thanks that name their language even alone ("hello", "dziękuję"):
     # too short for the language detector, clear to a person.
@@ -64,6 +66,7 @@ def parse(data: dict) -> Vocabulary:
         population_families={str(k): str(v) for k, v in (raw.get("population_families") or {}).items()},
         forms=words("forms"),
         newer_terms=words("newer_terms"),
+        followup_words=words("followup_words"),
         roles={str(k): tuple(str(p) for p in (v or ())) for k, v in (raw.get("roles") or {}).items()},
         other_places=words("other_places"),
         count_words=words("count_words"),
