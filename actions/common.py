@@ -57,13 +57,18 @@ def message_language(tracker: Tracker) -> str:
     return language.detect(message_text(tracker), conversation_language(tracker))
 
 
+def _variation(domain, name: str, lang: str) -> Optional[Dict[str, Any]]:
+    """The domain response's variation with condition language == lang, or None."""
+    for variation in ((domain or {}).get("responses") or {}).get(name) or []:
+        if any(c.get("name") == "language" and c.get("value") == lang
+               for c in variation.get("condition") or []):
+            return variation
+    return None
+
+
 def has_variation(domain, name: str, lang: str) -> bool:
     """True when the domain response `name` has a variation for `lang` (Dutch always)."""
-    if lang == language.DEFAULT:
-        return True
-    variations = ((domain or {}).get("responses") or {}).get(name) or []
-    return any(c.get("name") == "language" and c.get("value") == lang
-               for v in variations for c in (v.get("condition") or []))
+    return lang == language.DEFAULT or _variation(domain, name, lang) is not None
 
 
 def utter(dispatcher: CollectingDispatcher, name: str, lang: str = "nl", domain=None, **kwargs) -> None:
@@ -74,17 +79,13 @@ def utter(dispatcher: CollectingDispatcher, name: str, lang: str = "nl", domain=
     When the domain has a variation with condition language == lang, its text is sent
     directly; otherwise the response by name (Rasa picks the variation).
     """
-    variations = ((domain or {}).get("responses") or {}).get(name) or []
-    if lang != language.DEFAULT:
-        for variation in variations:
-            conditions = variation.get("condition") or []
-            if any(c.get("name") == "language" and c.get("value") == lang for c in conditions):
-                message = {k: v for k, v in variation.items() if k in ("text", "buttons")}
-                message = _as_rasa_sends(message)
-                if kwargs.get("buttons"):
-                    message["buttons"] = kwargs["buttons"]
-                dispatcher.utter_message(**message)
-                return
+    variation = _variation(domain, name, lang) if lang != language.DEFAULT else None
+    if variation is not None:
+        message = _as_rasa_sends({k: v for k, v in variation.items() if k in ("text", "buttons")})
+        if kwargs.get("buttons"):
+            message["buttons"] = kwargs["buttons"]
+        dispatcher.utter_message(**message)
+        return
     dispatcher.utter_message(response=name, **kwargs)
 
 

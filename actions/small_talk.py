@@ -31,7 +31,7 @@ class ActionSmallTalk(common.VraagbaakAction):
 
     def respond(self, dispatcher, tracker, snap):
         text = common.message_text(tracker)
-        help_language = snap.kb.languages.get(self.lang, {}).get("scope") == "help"
+        help_language = snap.kb.is_help_language(self.lang)
         # English small talk is in the training data; a help language's is not.
         if help_language and len(text.split()) >= QUESTION_WORDS:
             events = answer_by_decision(self, dispatcher, tracker, snap, prefer="help", clarify=False)

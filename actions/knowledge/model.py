@@ -212,6 +212,10 @@ class KnowledgeBase:
             or self.situations.get(item_id)
         )
 
+    def is_help_language(self, lang: str) -> bool:
+        """A language with scope "help" in languages.yml: help and crisis only."""
+        return (self.languages.get(lang) or {}).get("scope") == "help"
+
     def vetted_entries(self) -> List[Entry]:
         return [e for e in self.entries.values() if e.vetted]
 
