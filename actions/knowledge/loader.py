@@ -99,15 +99,21 @@ def _values(raw) -> tuple:
     return tuple(values)
 
 
-def _evidence(raw) -> tuple:
-    """The `evidence:` list as Evidence objects; a wrong shape raises ValueError."""
+def _evidence(raw, summaries: bool = False) -> tuple:
+    """The `evidence:` list as Evidence objects: the real quotes, or with `summaries=True`
+    the pieces marked `summary: true`. A wrong shape raises ValueError."""
     found = []
     for item in _as_tuple(raw):
         if not isinstance(item, dict):
             raise ValueError("elk stuk 'evidence' moet een blok zijn met quote, where en read")
+        summary = item.get("summary", False)
+        if not isinstance(summary, bool):
+            raise ValueError("'summary' bij evidence is true of false")
+        if summary != summaries:
+            continue
         found.append(Evidence(
             quote=str(item.get("quote") or "").strip(), where=str(item.get("where") or "").strip(),
-            read=_as_date(item.get("read")), line=item.get("__line__", 0),
+            read=_as_date(item.get("read")), line=item.get("__line__", 0), summary=summary,
         ))
     return tuple(found)
 
@@ -174,8 +180,8 @@ def build_item(section: str, item: Dict[str, Any], file: str):
             questions=tuple(str(q) for q in _as_tuple(data["questions"])),
             group=data.get("group"), population=data.get("population"), form=data.get("form"),
             source_page=data.get("source_page"), related=_as_tuple(data.get("related")),
-            evidence=_evidence(data.get("evidence")), translations=_translations(data.get("translations")),
-            file=file, line=line,
+            evidence=_evidence(data.get("evidence")), summaries=_evidence(data.get("evidence"), summaries=True),
+            translations=_translations(data.get("translations")), file=file, line=line,
         )
     if section == "organisations":
         return Organisation(
@@ -188,7 +194,7 @@ def build_item(section: str, item: Dict[str, Any], file: str):
             hours=data.get("hours"), anonymous=data.get("anonymous"),
             staffed=bool(data.get("staffed", False)), emergency=bool(data.get("emergency", False)),
             values=_values(data.get("values")), evidence=_evidence(data.get("evidence")),
-            translations=_translations(data.get("translations")), file=file, line=line,
+            summaries=_evidence(data.get("evidence"), summaries=True), translations=_translations(data.get("translations")), file=file, line=line,
         )
     if section == "situations":
         return Situation(

@@ -12,12 +12,18 @@ HOME_LANGUAGE = "nl"
 
 @dataclass(frozen=True)
 class Evidence:
-    """The source's own words that support a claim, where they stand and when they were read."""
+    """The source's own words that support a claim, where they stand and when they were read.
+
+    `summary` is True for a piece that is not the publisher's own words but the team's
+    summary of a named publication (`summary: true` in the YAML). Items keep those apart
+    in `summaries`: `evidence` holds only real quotes, so nothing shows a summary as a quote.
+    """
 
     quote: str
     where: str
     read: Optional[dt.date]
     line: int = 0
+    summary: bool = False
 
 
 @dataclass(frozen=True)
@@ -114,6 +120,7 @@ class Entry(Reviewed, Translatable):
     source_page: Optional[str] = None
     related: tuple = ()
     evidence: tuple = ()
+    summaries: tuple = ()
     translations: Mapping[str, Translation] = field(default_factory=dict, compare=False)
     file: str = ""
     line: int = 0
@@ -142,6 +149,7 @@ class Organisation(Reviewed, Translatable):
     emergency: bool = False
     values: tuple = ()
     evidence: tuple = ()
+    summaries: tuple = ()
     translations: Mapping[str, Translation] = field(default_factory=dict, compare=False)
     file: str = ""
     line: int = 0
