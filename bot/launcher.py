@@ -3,9 +3,15 @@
 Before Rasa is imported: no usage data leaves the machine, and every log record is
 cleaned of message text and personal data (bot/logfilter.py). Then the knowledge base's
 crisis part is checked (without it there is no vetted emergency number to give), the
-three remaining patches are applied (bot/patches.py: the chat page on `/`, the cached
+three general patches are applied (bot/patches.py: the chat page on `/`, the cached
 action-reply validator, no crash reports to outside hosts) and the normal Rasa command
 line runs.
+
+For `run` only, and only when the model has no TensorFlow component, a stand-in
+`tensorflow` module is installed before Rasa is imported (bot/notensorflow.py; this is
+the one place that decides it), and then the fourth patch (loading the model without its
+train schema). `train` and everything else import the real TensorFlow, and so does `run`
+with VRAAGBAAK_REAL_TENSORFLOW=1.
 """
 import os
 import sys
@@ -34,13 +40,39 @@ def _knowledge_or_exit() -> None:
         sys.exit(1)
 
 
-def main() -> None:
-    if len(sys.argv) > 1 and sys.argv[1] == "run":
+def _model_argument(argv) -> str:
+    """The model `rasa run` will load: `--model PATH` / `-m PATH`, else Rasa's default folder."""
+    for index, argument in enumerate(argv):
+        if argument in ("--model", "-m") and index + 1 < len(argv):
+            return argv[index + 1]
+        if argument.startswith("--model="):
+            return argument.split("=", 1)[1]
+    return "models"
+
+
+def prepare(argv) -> bool:
+    """Everything before Rasa's command line runs, for the arguments `argv` (without the
+    program name). Returns True when the TensorFlow stand-in was installed."""
+    serving = bool(argv) and argv[0] == "run"
+    if serving:
         _knowledge_or_exit()
+    without_tensorflow = False
+    if serving and os.environ.get("VRAAGBAAK_REAL_TENSORFLOW") != "1":
+        from pathlib import Path
+
+        from bot import notensorflow
+
+        without_tensorflow = notensorflow.install_if_unneeded(Path(_model_argument(argv[1:])))
     from bot import patches
 
     patches.apply()
+    if without_tensorflow:
+        patches.apply_serving_without_tensorflow()
+    return without_tensorflow
 
+
+def main() -> None:
+    prepare(sys.argv[1:])
     from rasa.__main__ import main as rasa_main
 
     sys.argv[0] = "rasa"
