@@ -213,7 +213,7 @@ def test_start_notice_gets_emergency_number_from_knowledge(site, kb):
     assert f"Bel meteen {phone}." in config["notice"]
     assert kb.organisations["org_113"].phone in config["help_text"]
     page = site[0].request("/")[2].decode()
-    assert f"Bel meteen {phone}." in page
+    assert f'Bel meteen <a class="tel" href="tel:{phone}">{phone}</a>.' in page  # tappable without JavaScript
 
 
 @pytest.mark.parametrize("name,kind", [("chat.js", "javascript"), ("chat.css", "text/css"),

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from typing import Dict, List, Optional
+import re
+from typing import Dict, List, Optional, Tuple
+from urllib.parse import urlsplit
 
 from actions.knowledge.loader import default_interface
 from actions.knowledge.model import (HOME_LANGUAGE, CrisisRule, Entry, KnowledgeBase, Organisation,
@@ -134,6 +136,8 @@ def _phone_line(org: Organisation, lang: str, kb: Optional[KnowledgeBase]) -> st
 
 
 def organisation_card(org: Organisation, lang: str = HOME_LANGUAGE, kb: Optional[KnowledgeBase] = None) -> str:
+    """The card as text (REST channel, integrations, tests): every fact the directory has,
+    one per line. A fact the directory does not have is left out, not written as "not sure"."""
     lines = [f"{org.name}: {localized(org, 'for_whom', lang)}"]
     if org.phone:
         lines.append(_phone_line(org, lang, kb))
@@ -141,16 +145,144 @@ def organisation_card(org: Organisation, lang: str = HOME_LANGUAGE, kb: Optional
         lines.append(word(kb, "chat", lang, chat=localized(org, "chat", lang)))
     if org.web:
         lines.append(word(kb, "website", lang, web=org.web))
+    lines.extend(_card_details(org, lang, kb))
+    return "\n".join(lines)
+
+
+def _card_details(org: Organisation, lang: str, kb: Optional[KnowledgeBase]) -> List[str]:
+    """Hours, anonymity and the checked date: what a phone card shows one tap away."""
+    lines = []
     if org.hours:
         lines.append(word(kb, "when", lang, hours=localized(org, "hours", lang)))
-    elif not org.emergency:
-        lines.append(word(kb, "hours_unknown", lang))
     if org.anonymous:
         lines.append(word(kb, "anonymous", lang, anonymous=localized(org, "anonymous", lang)))
-    elif not org.emergency:
-        lines.append(word(kb, "anonymous_unknown", lang))
     lines.append(word(kb, "data_checked", lang, date=local_date(org.checked, lang, kb)))
-    return "\n".join(lines)
+    return lines
+
+
+SHORTEST_NUMBER, LONGEST_NUMBER = 3, 15  # digits in a phone number (E.164 allows 15)
+_TEL_DIGITS = re.compile(rf"\+?\d{{{SHORTEST_NUMBER},{LONGEST_NUMBER}}}")
+
+
+def tel_href(phone: str) -> Optional[str]:
+    """'tel:08002000' for '0800-2000' (digits, and a leading + for an international number)."""
+    digits = re.sub(r"[^\d+]", "", phone or "")
+    digits = digits[0] + digits[1:].replace("+", "") if digits else ""
+    return f"tel:{digits}" if _TEL_DIGITS.fullmatch(digits) else None
+
+
+def https_url(url: Optional[str]) -> Optional[str]:
+    """`url` when it is an https address with a host, else None (nothing else becomes a link)."""
+    parts = urlsplit((url or "").strip())
+    if parts.scheme == "https" and parts.hostname and not parts.username and not parts.password:
+        return parts.geturl()
+    return None
+
+
+_DOMAIN = re.compile(r"(?<![\w@.-])((?:[a-z\d-]+\.)+(?:nl|com|org|eu|net|info))(?![\w-])", re.IGNORECASE)
+
+
+def _host(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def chat_url(org: Organisation) -> Optional[str]:
+    """Where the chat button goes: `chat_url` when the directory has one; else the website
+    when the chat text names the website's own domain ("Chat via kindertelefoon.nl"), or the
+    https address of the other domain it names ("via chatmetfier.nl"). None when the chat
+    text names no site (an app, for example)."""
+    own = https_url(getattr(org, "chat_url", None))
+    if own:
+        return own
+    named = [m.group(1).lower() for m in _DOMAIN.finditer(org.chat or "")]
+    if not named:
+        return None
+    web = https_url(org.web)
+    if web and _host(web) in [d[4:] if d.startswith("www.") else d for d in named]:
+        return web
+    return https_url(f"https://{named[0]}")
+
+
+def phone_numbers(org: Organisation) -> List[str]:
+    return [p for p in (org.phone, org.phone_alt) if p]
+
+
+def first_sentence(text: str) -> Tuple[str, str]:
+    """('first sentence', 'the rest'): a sentence ends at . ! or ? before a capital letter."""
+    text = " ".join(text.split())
+    for match in re.finditer(r"[.!?]\s+", text):
+        following = text[match.end():match.end() + 1]
+        if following.isupper() or following.isdigit():
+            return text[:match.end()].strip(), text[match.end():].strip()
+    return text, ""
+
+
+def organisation_card_data(org: Organisation, lang: str = HOME_LANGUAGE,
+                           kb: Optional[KnowledgeBase] = None) -> Dict[str, object]:
+    """The card as data, for a channel that draws it (the website): the name, one line on
+    what the service is for, the numbers with their tel: addresses, the chat and website
+    (https only) and, one tap away, the details (hours, anonymity, checked date). Every
+    value is the same as in `organisation_card`; nothing unknown is in it."""
+    phones = [{"number": p, "href": tel_href(p)} for p in phone_numbers(org) if tel_href(p)]
+    chat_text = localized(org, "chat", lang) if org.chat else None
+    purpose, more = first_sentence(localized(org, "for_whom", lang) or "")
+    details = [more] if more else []
+    if chat_text:
+        details.append(word(kb, "chat", lang, chat=chat_text))
+    details.extend(_card_details(org, lang, kb))
+    return {
+        "type": "organisation",
+        "id": org.id,
+        "lang": lang,
+        "name": org.name,
+        "purpose": purpose,
+        "phones": phones,
+        "phone_note": localized(org, "phone_note", lang) if org.phone_note else None,
+        "chat_url": chat_url(org) if org.chat else None,
+        "web_url": https_url(org.web),
+        "emergency": bool(org.emergency),
+        "details": details,
+    }
+
+
+_CARD_INDEX: Tuple[Optional[KnowledgeBase], Dict[str, List[Tuple[str, str]]]] = (None, {})
+
+
+def card_for_text(kb: KnowledgeBase, text: str, prefer: Optional[str] = None) -> Optional[Tuple[Organisation, str]]:
+    """(organisation, language) when `text` is exactly one of `organisation_card`'s texts,
+    else None. A channel that draws cards uses it on the messages the actions sent; the
+    language `prefer` wins when the same text exists in more than one language."""
+    global _CARD_INDEX
+    known, index = _CARD_INDEX
+    if known is not kb:
+        index = {}
+        languages = [HOME_LANGUAGE] + [l for l in sorted(getattr(kb, "languages", None) or ())
+                                       if l != HOME_LANGUAGE]
+        languages += [l for l in sorted(_interface(kb).get("call") or {}) if l not in languages]
+        for org in kb.organisations.values():
+            for lang in languages:
+                index.setdefault(organisation_card(org, lang, kb), []).append((org.id, lang))
+        _CARD_INDEX = (kb, index)
+    found = index.get(text)
+    if not found:
+        return None
+    org_id, lang = next((f for f in found if f[1] == prefer), found[0])
+    return kb.organisations[org_id], lang
+
+
+def known_phone_numbers(kb: KnowledgeBase) -> List[Dict[str, str]]:
+    """Every phone number in the directory with its tel: address, longest first (so that
+    '0800-0113' is found before '113'). A channel makes these tappable in any text."""
+    seen = {}
+    for org in kb.organisations.values():
+        if not org.vetted:
+            continue
+        for phone in phone_numbers(org):
+            href = tel_href(phone)
+            if href:
+                seen.setdefault(phone, href)
+    return [{"number": p, "href": h} for p, h in sorted(seen.items(), key=lambda item: (-len(item[0]), item[0]))]
 
 
 def anonymity_text(org: Organisation, lang: str = HOME_LANGUAGE, kb: Optional[KnowledgeBase] = None) -> str:

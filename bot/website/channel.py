@@ -2,7 +2,10 @@
 
 GET  /webhooks/website/config   texts for the widget (start notice, help numbers, limits)
 POST /webhooks/website/message  {"sender", "message"} (typed text) or {"sender", "payload"}
-                                (a button press) → {"messages": [{"text", "buttons"}]}
+                                (a button press) → {"messages": [{"text", "buttons"}],
+                                "language"}; a contact card's message also has "card"
+                                (bot.website.cards: name, purpose, phones with tel: hrefs,
+                                https chat and website, details, the card's words)
 POST /webhooks/website/forget   {"sender"} → the server drops that conversation now
 
 Input checks, typed text versus offered button payloads, and the technical-problem reply
@@ -24,6 +27,7 @@ from bot import settings
 from bot.channels import (BadRequest, OfferedPayloads, clean_text, conversation_seconds,
                           handle_message, parse_chat_request, user_text)
 from bot.frontdoor import FrontDoor
+from bot.website.cards import with_cards
 from bot.website.config import public_config, starter_payloads, website_settings
 from bot.website.language import conversation_language
 from bot.website.security import secure
@@ -118,6 +122,7 @@ class WebsiteInput(InputChannel):
             messages = await handle_message(on_new_message, chat, self.name(), text, self.offered)
             shown: List[Dict[str, Any]] = [m for m in map(public_message, messages) if m]
             language = await conversation_language(request.app, chat.sender)  # for `lang` on the page
+            shown = with_cards(shown, self.config, language)
             return secure(request, response.json({"messages": shown, "language": language}))
 
         @blueprint.route("/forget", methods=["POST"])

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 from actions.knowledge.language import SUPPORTED
 from bot import settings
+from bot.website.cards import phone_links
 
 logger = logging.getLogger(__name__)
 
@@ -180,4 +181,5 @@ def public_config(config: Dict[str, Any]) -> Dict[str, Any]:
         "default_language": DEFAULT_LANGUAGE,
         "languages": {lang: page_texts(config, lang) for lang in page_languages(config)},
         "source_prefixes": sorted({p for p in map(_source_prefix, KNOWN) if p}),
+        "phones": phone_links(),  # chat.js makes these tel: links in every text
     }

@@ -4,7 +4,7 @@
 The page is a template: {{notice}}, {{neutral_url}}, {{max_chars}} and the page's own
 texts ({{exit}}, {{hint}}, ... from `website.page.nl` in bot/settings.yml) are filled in
 per request (HTML-escaped), as is the language switch; help numbers come from
-knowledge/help.yml, never from this code. chat.js switches the texts to another language
+knowledge/help.yml, never from this code, and in the notice each is a tel: link. chat.js switches the texts to another language
 with the config endpoint's `languages`.
 """
 from __future__ import annotations
@@ -43,6 +43,23 @@ def language_buttons(config: Dict[str, Any], current: str) -> str:
     return "\n      ".join(buttons)
 
 
+def tappable(text: str, phones) -> str:
+    """`text` HTML-escaped, with each of the directory's numbers (`phones`: number and
+    tel: href, longest first) as a tel: link; a number inside a longer one stays text."""
+    numbers = [p for p in phones if p.get("number") and re.fullmatch(r"tel:\+?\d{3,15}", p.get("href") or "")]
+    if not numbers:
+        return html.escape(text, quote=True)
+    hrefs = {p["number"]: p["href"] for p in numbers}
+    pattern = re.compile(r"(?<![\d-])(" + "|".join(re.escape(p["number"]) for p in numbers) + r")(?!\d)")
+    out, last = [], 0
+    for match in pattern.finditer(text):
+        out.append(html.escape(text[last:match.start()], quote=True))
+        out.append(f'<a class="tel" href="{hrefs[match.group(1)]}">{html.escape(match.group(1))}</a>')
+        last = match.end()
+    out.append(html.escape(text[last:], quote=True))
+    return "".join(out)
+
+
 def render_page(config: Dict[str, Any], template: Optional[str] = None) -> str:
     """The page in Dutch (the switch and chat.js change it to another language)."""
     template = template if template is not None else (STATIC_DIR / "index.html").read_text(encoding="utf-8")
@@ -55,7 +72,8 @@ def render_page(config: Dict[str, Any], template: Optional[str] = None) -> str:
         "neutral_url": public["neutral_url"],
         "max_chars": str(public["max_message_chars"]),
     })
-    raw = {"language_buttons": language_buttons(config, DEFAULT_LANGUAGE)}  # escaped inside
+    raw = {"language_buttons": language_buttons(config, DEFAULT_LANGUAGE),  # escaped inside
+           "notice": tappable(public["notice"], public.get("phones") or [])}
 
     def fill(match: re.Match) -> str:
         name = match.group(1)
