@@ -180,9 +180,14 @@ def card_marker(lang):
 
 
 def contact_cards(page, lang):
-    """The bot messages in `lang` that hold a contact card in that language."""
+    """The contact cards in `lang` (their whole text, the closed details too)."""
     marker = card_marker(lang)
-    return [text for text in page.locator(f'.msg-bot[lang="{lang}"]').all_inner_texts() if marker in text]
+    return [text for text in page.locator(f'.msg-card[lang="{lang}"]').all_text_contents() if marker in text]
+
+
+def all_bot_text(page):
+    """Everything the bot messages hold, also what sits in a closed <details>."""
+    return "\n".join(page.locator(".msg-bot").all_text_contents())
 
 
 def last_replies(page, count=4):
@@ -337,7 +342,7 @@ def test_english_conversation_ends_with_an_english_contact_card(bot, page):
     type_and_send(page, "My boss took my passport and I am not paid. Where can I get help?")
     cards = contact_cards(page, "en")
     assert cards, last_replies(page)
-    assert card_marker("nl") not in "\n".join(bot_texts(page))  # no Dutch card in between
+    assert card_marker("nl") not in all_bot_text(page)  # no Dutch card in between
     assert page.locator(".msg-user").last.get_attribute("lang") == "en"
     assert page.locator("html").get_attribute("lang") == "en"
     assert wrong_lang_messages(page) == 0
@@ -351,6 +356,127 @@ def test_polish_help_request_ends_with_a_polish_contact_card(bot, page):
     assert page.locator("html").get_attribute("lang") == "nl"  # the page itself stays Dutch
     assert page.locator(".msg-intro").get_attribute("lang") == "nl"
     assert wrong_lang_messages(page) == 0
+
+
+HELP = {
+    "nl": "Mijn baas heeft mijn paspoort afgepakt en betaalt me niet. Waar kan ik hulp krijgen?",
+    "pl": "Szef zabrał mi paszport i nie płaci. Gdzie mogę dostać pomoc?",
+}
+
+
+def unknown_lines(lang):
+    """The interface's 'hours not checked' / 'not sure whether anonymous' lines in `lang`."""
+    interface = yaml.safe_load((REPO_ROOT / "knowledge" / "interface.yml").read_text(encoding="utf-8"))["interface"]
+    return [interface[key][lang].split("{")[0] for key in ("hours_unknown", "anonymous_unknown") if key in interface]
+
+
+def numbers_outside_links(page, kb):
+    """The directory's phone numbers that the page shows as plain text (not in a link; a
+    card's name, such as "Alarmnummer 112", has its call button below it)."""
+    from actions.knowledge import formatting
+
+    plain = page.evaluate("""() => {
+        const out = [], walk = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
+        while (walk.nextNode()) if (!walk.currentNode.parentElement.closest('a, noscript, .card-name')) out.push(walk.currentNode.data);
+        return out;
+    }""")
+    found = []
+    for phone in formatting.known_phone_numbers(kb):
+        pattern = re.compile(r"(?<![\d-])" + re.escape(phone["number"]) + r"(?!\d)")
+        found += [(phone["number"], text) for text in plain if pattern.search(text)]
+    return found
+
+
+def tap_target(locator):
+    box = locator.bounding_box()
+    return box["width"], box["height"]
+
+
+@pytest.mark.parametrize("lang", ["nl", "pl"])
+def test_help_answer_on_a_phone_has_cards_with_a_number_to_tap(bot, page, kb, other_site, lang):
+    """At 360 px: every card shows its name and a call button (tel:, at least 44 x 44 CSS
+    px); the details are one tap away; no card says it does not know; axe finds nothing;
+    and the quick exit still leaves at once."""
+    from actions.knowledge import formatting
+
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(other_site + "/vorige.html")
+    open_chat(page, bot.url)
+    type_and_send(page, HELP[lang])
+    cards = page.locator(f'.msg-card[lang="{lang}"]')
+    assert cards.count() >= 2, last_replies(page)
+    names = {o.name: o for o in kb.organisations.values()}
+    words = yaml.safe_load((REPO_ROOT / "bot" / "settings.yml").read_text(encoding="utf-8"))["website"]["cards"][lang]
+    calls = 0
+    for i in range(cards.count()):
+        card = cards.nth(i)
+        org = names[card.locator(".card-name").inner_text()]
+        expect(card.locator(".card-purpose")).to_be_visible()
+        buttons = card.locator('a.card-call[href^="tel:"]')
+        assert buttons.count() == len(formatting.phone_numbers(org)), org.id
+        for j in range(buttons.count()):
+            button = buttons.nth(j)
+            expect(button).to_be_visible()
+            number = formatting.phone_numbers(org)[j]
+            assert button.get_attribute("href") == formatting.tel_href(number)
+            assert words["call"].format(phone=number) in button.inner_text()
+            width, height = tap_target(button)
+            assert width >= 44 and height >= 44, (org.id, width, height)
+            calls += 1
+        for link in card.locator("a.card-chat, a.card-web").all():
+            assert link.get_attribute("href").startswith("https://")
+            assert link.get_attribute("target") == "_blank"
+            assert set(link.get_attribute("rel").split()) >= {"noopener", "noreferrer"}
+            width, height = tap_target(link)
+            assert width >= 44 and height >= 44
+        # The details (hours, anonymity, checked date) are one tap away.
+        details = card.locator("details.card-more")
+        checked = card.locator("li", has_text=card_marker(lang))
+        expect(checked).to_be_hidden()
+        summary = details.locator("summary")
+        assert summary.inner_text() == words["more"]
+        assert tap_target(summary)[1] >= 44
+        summary.click()
+        expect(checked).to_be_visible()
+        assert formatting.local_date(org.checked, lang, kb) in checked.inner_text()
+        if org.hours:
+            expect(card.locator("li", has_text=org.localized("hours", lang))).to_be_visible()
+    assert calls >= 2
+    shown = all_bot_text(page)
+    for unknown in unknown_lines(lang):
+        assert unknown not in shown
+    # Every number on the page is a link, not only on the cards (the route's "112", the notice).
+    assert numbers_outside_links(page, kb) == []
+    assert page.locator("#notice a.tel").count() >= 1
+    assert tap_target(page.locator("#notice a.tel").first)[1] >= 44
+
+    violations = run_axe(page)  # with the details open
+    print(f"\naxe-core 360x740 {lang} met kaarten: {len(violations)} overtredingen")
+    assert violations == []
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert csp_problems(page) == [] and page.problems == []
+
+    entries = page.evaluate("history.length")
+    page.get_by_role("link", name="Verlaat deze site").click()
+    page.wait_for_url(other_site + "/neutraal.html")
+    assert page.evaluate("history.length") == entries
+    page.go_back()
+    assert page.url == other_site + "/vorige.html"
+
+
+def test_crisis_message_gives_112_as_a_number_to_tap(bot, page, kb):
+    from actions.knowledge import formatting
+
+    page.set_viewport_size({"width": 360, "height": 740})
+    open_chat(page, bot.url)
+    before = page.locator(".msg-bot").count()
+    type_and_send(page, "Help, hij slaat me nu")
+    first = page.locator(".msg-bot").nth(before)
+    link = first.locator(f'a[href="{formatting.tel_href(kb.organisations["org_112"].phone)}"]')
+    expect(link.first).to_be_visible()
+    width, height = tap_target(link.first)
+    assert width >= 44 and height >= 44
+    assert run_axe(page) == []
 
 
 def test_markup_in_question_and_in_knowledge_is_shown_as_text(bot, page, injected_entry):

@@ -1,6 +1,7 @@
 /* Vraagbaak chat widget. Plain JavaScript, no framework.
  * Privacy: the conversation lives only in this tab's memory (no cookies, no storage).
- * Security: every text from the bot or the user is shown with textContent. */
+ * Security: every text from the bot or the user is shown with textContent; links only
+ * to https addresses (new tab, rel=noopener noreferrer) and tel: numbers. */
 (function () {
   "use strict";
 
@@ -21,7 +22,8 @@
     max_message_chars: Number(input.getAttribute("maxlength")) || 1000,
     default_language: "nl",
     languages: null,
-    source_prefixes: ["Bron:"]
+    source_prefixes: ["Bron:"],
+    phones: []                  /* the directory's numbers: {number, href "tel:..."} */
   };
   /* The page's own texts per language come from the server (config endpoint, from
    * website.page in bot/settings.yml); until then the page shows its Dutch template. */
@@ -66,24 +68,74 @@
     });
   }
 
-  /* ---- rendering: text only, links only for http(s) ---- */
+  /* ---- rendering: text only, links only for https and tel: ---- */
+
+  function newTabNote(text, lang) {
+    var note = document.createElement("span");
+    note.className = "sr-only";
+    note.lang = lang || pageLang;
+    note.textContent = " " + (text || t("new_tab"));
+    return note;
+  }
+
+  /* An https address (or www.…) as a link that opens in a new tab; anything else is text. */
+  function httpsUrl(raw) {
+    var url;
+    try { url = new URL(/^www\./i.test(raw) ? "https://" + raw : raw); } catch (e) { return null; }
+    return url.protocol === "https:" && url.hostname && !url.username && !url.password ? url.href : null;
+  }
 
   function safeLink(raw) {
-    var href = /^www\./i.test(raw) ? "https://" + raw : raw;
-    var url;
-    try { url = new URL(href); } catch (e) { return document.createTextNode(raw); }
-    if (url.protocol !== "https:" && url.protocol !== "http:") return document.createTextNode(raw);
+    var href = httpsUrl(raw);
+    if (!href) return document.createTextNode(raw);
     var a = document.createElement("a");
-    a.href = url.href;
+    a.href = href;
     a.target = "_blank";
     a.rel = "noopener noreferrer";
     a.textContent = raw;
-    var note = document.createElement("span");
-    note.className = "sr-only";
-    note.lang = pageLang;
-    note.textContent = " " + t("new_tab");
-    a.appendChild(note);
+    a.appendChild(newTabNote());
     return a;
+  }
+
+  function telHref(href) {
+    return typeof href === "string" && /^tel:\+?\d{3,15}$/.test(href) ? href : null;
+  }
+
+  function phoneLink(number, href) {
+    var a = document.createElement("a");
+    a.href = href;
+    a.className = "tel";
+    a.textContent = number;
+    return a;
+  }
+
+  /* The directory's numbers in `text` at [index, number] (longest first; not inside a
+   * longer number, so a short number inside a free-phone number stays part of it). */
+  function findPhone(text, from) {
+    var best = null;
+    (config.phones || []).forEach(function (p) {
+      if (!p || typeof p.number !== "string" || !p.number || !telHref(p.href)) return;
+      var at = text.indexOf(p.number, from);
+      while (at !== -1) {
+        var before = text.charAt(at - 1), after = text.charAt(at + p.number.length);
+        if (!/[\d-]/.test(before) && !/\d/.test(after)) break;
+        at = text.indexOf(p.number, at + 1);
+      }
+      if (at !== -1 && (!best || at < best.index || (at === best.index && p.number.length > best.number.length))) {
+        best = { index: at, number: p.number, href: p.href };
+      }
+    });
+    return best;
+  }
+
+  function appendPhones(parent, text) {
+    var last = 0, found;
+    while ((found = findPhone(text, last)) !== null) {
+      parent.appendChild(document.createTextNode(text.slice(last, found.index)));
+      parent.appendChild(phoneLink(found.number, found.href));
+      last = found.index + found.number.length;
+    }
+    parent.appendChild(document.createTextNode(text.slice(last)));
   }
 
   function appendText(parent, text) {
@@ -91,12 +143,18 @@
     var last = 0, match;
     while ((match = pattern.exec(text)) !== null) {
       var raw = match[0].replace(/[.,;:!?)\]]+$/, "");
-      parent.appendChild(document.createTextNode(text.slice(last, match.index)));
+      appendPhones(parent, text.slice(last, match.index));
       parent.appendChild(safeLink(raw));
       last = match.index + raw.length;
       pattern.lastIndex = last;
     }
-    parent.appendChild(document.createTextNode(text.slice(last)));
+    appendPhones(parent, text.slice(last));
+  }
+
+  /* An element's text again, with its numbers and https addresses as links. */
+  function setLinkedText(el, text) {
+    el.textContent = "";
+    appendText(el, text);
   }
 
   function isSourceLine(line) {
@@ -105,16 +163,20 @@
     });
   }
 
+  function speaker(who) {
+    var label = document.createElement("span");
+    label.className = "sr-only";
+    label.lang = pageLang;
+    label.textContent = t(who === "user" ? "you" : "assistant") + " ";
+    return label;
+  }
+
   /* `lang`: the language of the text (WCAG 3.1.2); the page's language when unknown. */
   function addMessage(who, text, buttons, isError, lang) {
     var item = document.createElement("div");
     item.className = "msg msg-" + who + (isError ? " msg-error" : "");
     item.lang = lang || pageLang;
-    var label = document.createElement("span");
-    label.className = "sr-only";
-    label.lang = pageLang;
-    label.textContent = t(who === "user" ? "you" : "assistant") + " ";
-    item.appendChild(label);
+    item.appendChild(speaker(who));
     String(text || "").split("\n").forEach(function (line) {
       if (!line.trim()) return;
       var p = document.createElement("p");
@@ -126,6 +188,81 @@
     log.appendChild(item);
     item.scrollIntoView({ block: "nearest" });
     return item;
+  }
+
+  /* A contact card (the server's `card`, see bot/website/cards.py): the name, one line on
+   * what the service is for, call and chat buttons; hours, anonymity and the checked date
+   * one tap away in <details>. Only tel: and https addresses become links. */
+  function addCard(card, lang) {
+    var words = card.words || {};
+    var item = document.createElement("div");
+    item.className = "msg msg-bot msg-card" + (card.emergency ? " card-emergency" : "");
+    item.lang = (typeof card.lang === "string" && knownLanguage(card.lang)) ? card.lang : (lang || pageLang);
+    item.appendChild(speaker("bot"));
+    var name = document.createElement("h3");
+    name.className = "card-name";
+    name.textContent = String(card.name || "");
+    item.appendChild(name);
+    if (typeof card.purpose === "string" && card.purpose) {
+      var purpose = document.createElement("p");
+      purpose.className = "card-purpose";
+      appendText(purpose, card.purpose);
+      item.appendChild(purpose);
+    }
+    var actions = document.createElement("div");
+    actions.className = "card-actions";
+    (Array.isArray(card.phones) ? card.phones : []).forEach(function (p) {
+      var href = p && telHref(p.href);
+      if (!href || typeof p.number !== "string") return;
+      var call = phoneLink(String(words.call || "{phone}").replace("{phone}", p.number), href);
+      call.className = "card-button card-call";
+      if (typeof card.phone_note === "string" && card.phone_note) {
+        var note = document.createElement("span");
+        note.className = "card-note";
+        note.textContent = " (" + card.phone_note + ")";
+        call.appendChild(note);
+      }
+      actions.appendChild(call);
+    });
+    [["chat_url", "chat", "card-chat"], ["web_url", "website", "card-web"]].forEach(function (spec) {
+      var href = typeof card[spec[0]] === "string" ? httpsUrl(card[spec[0]]) : null;
+      if (!href || !words[spec[1]]) return;
+      var a = document.createElement("a");
+      a.href = href;
+      a.target = "_blank";
+      a.rel = "noopener noreferrer";
+      a.className = "card-button " + spec[2];
+      a.textContent = words[spec[1]];
+      a.appendChild(newTabNote(words.new_tab, item.lang));
+      actions.appendChild(a);
+    });
+    if (actions.firstChild) item.appendChild(actions);
+    var details = (Array.isArray(card.details) ? card.details : []).filter(function (d) {
+      return typeof d === "string" && d.trim();
+    });
+    if (details.length) {
+      var more = document.createElement("details");
+      more.className = "card-more";
+      var summary = document.createElement("summary");
+      summary.textContent = words.more || "…";
+      more.appendChild(summary);
+      var list = document.createElement("ul");
+      details.forEach(function (d) {
+        var li = document.createElement("li");
+        appendText(li, d);
+        list.appendChild(li);
+      });
+      more.appendChild(list);
+      item.appendChild(more);
+    }
+    log.appendChild(item);
+    item.scrollIntoView({ block: "nearest" });
+    return item;
+  }
+
+  function addBotMessage(m, lang) {
+    if (m && m.card && typeof m.card === "object" && typeof m.card.name === "string") return addCard(m.card, lang);
+    return addMessage("bot", m && m.text, m && m.buttons, false, lang);
   }
 
   /* Quick replies in the language of their message; a starter with `language` is the
@@ -189,7 +326,7 @@
         if (data && Array.isArray(data.messages)) {
           if (knownLanguage(data.language)) convLang = data.language;
           if (typeof what.message === "string") bubble.lang = convLang || pageLang;
-          data.messages.forEach(function (m) { addMessage("bot", m.text, m.buttons, false, convLang); });
+          data.messages.forEach(function (m) { addBotMessage(m, convLang); });
         } else if (data && typeof data.error === "string") {
           addMessage("bot", data.error, null, true, errorLanguage(body.language));
         } else {
@@ -289,7 +426,9 @@
     if (t("title")) document.title = t("title");
     Array.prototype.forEach.call(document.querySelectorAll("[data-t]"), function (el) {
       var text = t(el.getAttribute("data-t"));
-      if (text) el.textContent = text;
+      if (!text) return;
+      if (el.hasAttribute("data-links")) setLinkedText(el, text);  /* the notice: tappable numbers */
+      else el.textContent = text;
     });
     Array.prototype.forEach.call(document.querySelectorAll("#languages button[data-lang]"), function (b) {
       b.setAttribute("aria-pressed", String(b.getAttribute("data-lang") === lang));
