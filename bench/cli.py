@@ -19,7 +19,7 @@ from typing import List, Optional
 
 from bench import load, procs, report
 from bench.bots import BenchError, Reference, Served, Training, Vraagbaak
-from bench.messages import CONVERSATIONS
+from bench.messages import warmup_messages
 from bench.procs import RssSampler, free_port, install_signal_handlers, stop_all, tail
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,7 +85,7 @@ async def _measure_async(bot, served: Served, sampler: RssSampler, args) -> dict
     say(f"antwoordt na {cold:.1f} s")
     idle = sampler.snapshot()
 
-    warm = [m for conv in CONVERSATIONS for m in conv][: args.warmup]
+    warm = warmup_messages(args.warmup, args.seed)
     await load.warm_up(url, warm, bot.name)
 
     say(f"  1 gebruiker, {args.single} berichten na elkaar… ", end=True)

@@ -118,7 +118,7 @@ async def many_users(url: str, users: int, duration_s: float, *, seed: int,
         last_end = [start]
 
         async def user(index: int) -> None:
-            stream = conversation_stream(index + 1, seed, f"{tag}-multi")
+            stream = conversation_stream(index, seed, f"{tag}-multi", users=users)
             while time.perf_counter() < deadline:
                 sender, message = next(stream)
                 samples.append(await send(session, url, sender, message))

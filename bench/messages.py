@@ -1,60 +1,108 @@
-"""Dutch conversations the load generator sends to both bots.
+"""The messages the load generator sends: the conversations of the dev set.
 
-Each conversation is what one visitor of the chat page might type in one visit: a greeting,
-questions about figures or help, follow-ups that lean on the previous answer ("en meisjes?",
-"wat is de bron?") and a thank-you or goodbye. Every conversation gets a sender id of its own
-(as the web widget gives every visit one), so trackers stay the size of a real conversation.
+The bench replays the cases of tests/eval/heldout.yml (the dev set of `make eval`), read when
+the bench starts: questions about figures, help, explanations, crisis messages, follow-ups and
+out-of-scope questions in all six languages (nl, en, pl, ro, bg, uk). A case with several turns
+stays one conversation: its turns are sent in order, under one sender id of its own (as the web
+widget gives every visit one). The held-out test set (tests/eval/test/) and the independent
+crisis set are never read here.
+
+All cases are put in one order (shuffled with the seed, so runs are repeatable) and every
+simulated user starts at its own place in that order: with `users` users at once, user k walks
+the k-th slice, so users do not replay each other's messages until the whole set has been sent.
+After a full lap a user goes on in a fresh shuffled order.
+
 The default `rasa init` bot gets exactly the same messages: it misunderstands them, which does
 not matter for a latency reference.
 """
 
 from __future__ import annotations
 
+import functools
 import random
-from typing import Iterator, List, Tuple
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator, List, Optional, Sequence, Tuple
 
-CONVERSATIONS: List[List[str]] = [
-    ["hoi", "hoeveel slachtoffers van mensenhandel zijn er in Nederland?", "en meisjes?",
-     "wat is de bron?", "bedankt!"],
-    ["goedemorgen", "hoeveel kinderen worden er seksueel misbruikt?", "wat is de bron?", "doei"],
-    ["waar kan ik hulp krijgen als ik word uitgebuit?", "kan dat anoniem?", "dank je"],
-    ["hallo", "wat kun je allemaal?", "hoeveel minderjarigen zijn slachtoffer van seksuele uitbuiting?",
-     "en jongens?", "wat is de bron?"],
-    ["ik maak me zorgen om een vriendin die misschien wordt uitgebuit, wie kan ik bellen?",
-     "kan ik daar anoniem bellen?", "bedankt voor de hulp"],
-    ["hoeveel mensen worden slachtoffer van arbeidsuitbuiting?", "en meisjes?",
-     "waar komt dat cijfer vandaan?"],
-    ["hey", "hoe vaak komt online seksueel misbruik van kinderen voor?", "en bij jongens?",
-     "wat is de bron?", "oké, dankjewel"],
-    ["ik wil melden dat ik misbruikmateriaal van kinderen online heb gezien, waar kan dat?",
-     "kan dat anoniem?", "dank je wel"],
-    ["hallo", "ben jij een robot?", "hoeveel slachtoffers van mensenhandel worden er per jaar gemeld?",
-     "en minderjarigen?", "wat is de bron?", "doei"],
-    ["ik ben docent en denk dat een leerling wordt misbruikt, wat moet ik doen?",
-     "bij welke organisatie kan ik terecht?", "bedankt"],
-    ["goedemiddag", "hoeveel jongens worden slachtoffer van seksueel geweld?", "en meisjes?",
-     "wat is de bron?"],
-    ["ik heb hulp nodig", "ik ben zelf slachtoffer van uitbuiting", "kan ik anoniem chatten?",
-     "dankjewel"],
-]
+import yaml
+
+DEV_SET = Path(__file__).resolve().parent.parent / "tests" / "eval" / "heldout.yml"
+LANGUAGES = ("nl", "en", "pl", "ro", "bg", "uk")
 
 # The message used to find out whether a freshly started server answers.
 PROBE_MESSAGE = "hallo"
 
 
-def conversation_stream(user: int, seed: int, tag: str) -> Iterator[Tuple[str, str]]:
-    """Endless (sender id, message) pairs for one simulated user.
+@dataclass(frozen=True)
+class Conversation:
+    case_id: str
+    lang: str
+    turns: Tuple[str, ...]
 
-    The user walks through the conversations in an order of its own (seeded, so runs are
-    repeatable); every conversation has a fresh sender id `bench-<tag>-u<user>-c<n>`.
+
+def parse_cases(data: dict) -> List[Conversation]:
+    """Conversations of a dev-set document ({"cases": [...]}), in file order."""
+    out: List[Conversation] = []
+    for case in (data or {}).get("cases") or []:
+        turns = tuple(str(t).strip() for t in case.get("turns") or [] if str(t).strip())
+        if turns:
+            out.append(Conversation(str(case.get("id", len(out))), case.get("lang") or "nl", turns))
+    return out
+
+
+@functools.lru_cache(maxsize=4)
+def _load(path: str) -> Tuple[Conversation, ...]:
+    with open(path, encoding="utf-8") as fh:
+        return tuple(parse_cases(yaml.safe_load(fh)))
+
+
+def conversations(path: Optional[Path] = None) -> Tuple[Conversation, ...]:
+    """The dev set's conversations (read once per process)."""
+    found = _load(str(path or DEV_SET))
+    if not found:
+        raise ValueError(f"no conversations in {path or DEV_SET}")
+    return found
+
+
+def _order(n: int, seed: int, lap: int) -> List[int]:
+    order = list(range(n))
+    random.Random(f"bench-{seed}-{lap}").shuffle(order)
+    return order
+
+
+def conversation_stream(user: int, seed: int, tag: str, users: int = 1,
+                        convs: Optional[Sequence[Conversation]] = None
+                        ) -> Iterator[Tuple[str, str]]:
+    """Endless (sender id, message) pairs for simulated user `user` of `users` (0-based).
+
+    The user starts at its own slice of the seeded order of all conversations and walks on from
+    there; every conversation has a fresh sender id `bench-<tag>-u<user>-c<n>` and its turns come
+    in order.
     """
-    rng = random.Random(seed * 1000 + user)
-    n = 0
+    convs = list(convs if convs is not None else conversations())
+    n = len(convs)
+    start = (user % max(users, 1)) * n // max(users, 1)
+    sent = 0
+    lap = 0
     while True:
-        order = list(range(len(CONVERSATIONS)))
-        rng.shuffle(order)
-        for index in order:
-            sender = f"bench-{tag}-u{user:02d}-c{n:04d}"
-            n += 1
-            for message in CONVERSATIONS[index]:
+        order = _order(n, seed, lap)
+        for step in range(n):
+            conv = convs[order[(start + step) % n]]
+            sender = f"bench-{tag}-u{user:02d}-c{sent:04d}"
+            sent += 1
+            for message in conv.turns:
                 yield sender, message
+        lap += 1
+
+
+def warmup_messages(count: int, seed: int = 0) -> List[str]:
+    """`count` messages for the uncounted warm-up, from the end of the seeded order (the users
+    start at its beginning)."""
+    convs = conversations()
+    order = _order(len(convs), seed, 0)
+    out: List[str] = []
+    for index in reversed(order):
+        out.extend(convs[index].turns)
+        if len(out) >= count:
+            break
+    return out[:count]

@@ -89,7 +89,7 @@ class Users:
         async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
             async def user(index: int) -> None:
                 rng = random.Random(self.seed * 7919 + index)
-                stream = conversation_stream(index, self.seed, f"soak-{tag}")
+                stream = conversation_stream(index, self.seed, f"soak-{tag}", users=users)
                 buttons: List[dict] = []
                 while time.perf_counter() < deadline:
                     sender, message = next(stream)
