@@ -260,6 +260,10 @@ class Vraagbaak:
         # The bench measures throughput; all its users come from 127.0.0.1, which the front
         # door's per-client rate limit would otherwise count as one visitor.
         env["VRAAGBAAK_RATE_LIMIT_FACTOR"] = "1000"
+        # Cache counters (bench/hooks/sitecustomize.py): names and counts, written to the logs.
+        hooks = str(Path(__file__).resolve().parent / "hooks")
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (hooks, env.get("PYTHONPATH", "")) if p)
+        env["VRAAGBAAK_BENCH_CACHE_STATS"] = str(self.logs)
         return env
 
     def serve(self, free_port: Callable[[], int]) -> Served:

@@ -19,7 +19,7 @@ from typing import List, Optional
 
 from bench import load, procs, report
 from bench.bots import BenchError, Reference, Served, Training, Vraagbaak
-from bench.messages import warmup_messages
+from bench.messages import conversations, warmup_messages
 from bench.procs import RssSampler, free_port, install_signal_handlers, stop_all, tail
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +37,16 @@ def say(text: str, end: bool = False) -> None:
     print(text, end="" if end else "\n", flush=True)
 
 
+def _user_counts(text: str) -> List[int]:
+    try:
+        counts = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of numbers: {text!r}") from None
+    if not counts or min(counts) < 1:
+        raise argparse.ArgumentTypeError("give at least one count of 1 or more")
+    return counts
+
+
 def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
     p = argparse.ArgumentParser(
         prog="python -m bench",
@@ -44,7 +54,8 @@ def parse_args(argv: Optional[List[str]]) -> argparse.Namespace:
                     "memory, training, cold start) and update docs/benchmarks.md.")
     p.add_argument("--single", type=int, default=200, metavar="N",
                    help="messages of the one-user scenario (default 200)")
-    p.add_argument("--users", type=int, default=20, help="concurrent users (default 20)")
+    p.add_argument("--users", type=_user_counts, default=[20, 50], metavar="N[,N…]",
+                   help="concurrent users, one scenario per count (default 20,50)")
     p.add_argument("--duration", type=float, default=30.0, metavar="S",
                    help="seconds of the concurrent scenario (default 30)")
     p.add_argument("--warmup", type=int, default=10, metavar="N",
@@ -93,9 +104,14 @@ async def _measure_async(bot, served: Served, sampler: RssSampler, args) -> dict
     say(f"p50 {single.p50_ms or 0:.1f} ms, {single.msgs_per_s:.1f} msgs/s, "
         f"{single.errors} fouten")
 
-    say(f"  {args.users} gebruikers tegelijk, {args.duration:g} s… ", end=True)
-    multi, _ = await load.many_users(url, args.users, args.duration, seed=args.seed, tag=bot.name)
-    say(f"p95 {multi.p95_ms or 0:.0f} ms, {multi.msgs_per_s:.1f} msgs/s, {multi.errors} fouten")
+    multis = {}
+    for users in args.users:
+        say(f"  {users} gebruikers tegelijk, {args.duration:g} s… ", end=True)
+        multi, _ = await load.many_users(url, users, args.duration, seed=args.seed,
+                                         tag=f"{bot.name}-{users}")
+        say(f"p95 {multi.p95_ms or 0:.0f} ms, {multi.msgs_per_s:.1f} msgs/s, "
+            f"{multi.errors} fouten")
+        multis[f"multi_{users}"] = multi.as_dict()
 
     if not served.alive():
         dead = served.dead()[0]
@@ -106,7 +122,8 @@ async def _measure_async(bot, served: Served, sampler: RssSampler, args) -> dict
         "rss_idle": idle,
         "rss_idle_total": sum(idle.values()),
         "single": single.as_dict(),
-        "multi": multi.as_dict(),
+        "multi": multis[f"multi_{args.users[0]}"],
+        **multis,
     }
 
 
@@ -128,6 +145,28 @@ def quiet_check(args) -> Optional[float]:
     return busy
 
 
+def cache_stats(logs: Optional[Path]) -> dict:
+    """Hits and misses of the servers' lru caches (bench/hooks/sitecustomize.py writes them
+    to the logs while a server runs; start-up and warm-up included), summed per cache."""
+    out: dict = {}
+    if logs is None:
+        return out
+    for path in sorted(Path(logs).glob("cache-stats-*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        for name, c in (data.get("caches") or {}).items():
+            total = out.setdefault(name, {"hits": 0, "misses": 0})
+            total["hits"] += int(c.get("hits", 0))
+            total["misses"] += int(c.get("misses", 0))
+        path.unlink()
+    for c in out.values():
+        asked = c["hits"] + c["misses"]
+        c["hit_share"] = c["hits"] / asked if asked else 0.0
+    return {k: v for k, v in out.items() if v["hits"] + v["misses"] > 0}
+
+
 def measure(bot, args) -> dict:
     """Start `bot`, wait for its first answer, run both scenarios, stop it."""
     busy = quiet_check(args)
@@ -144,6 +183,10 @@ def measure(bot, args) -> dict:
         result["other_cpu_fraction"] = other_cpu.fraction([p.pid for p in served.roles.values()])
     finally:
         served.stop()
+    result["caches"] = cache_stats(getattr(bot, "logs", None))
+    for name, c in result["caches"].items():
+        say(f"  cache {name}: {c['hits']} treffers van {c['hits'] + c['misses']} "
+            f"({c['hit_share']:.0%})")
     result["busy_before_start"] = busy
     result["rss_peak"] = dict(sampler.peak)
     result["rss_peak_total"] = sampler.peak_total
@@ -167,7 +210,9 @@ def main(argv: Optional[List[str]] = None) -> int:
 
     results: dict = {
         "config": {"single": args.single, "users": args.users, "duration": args.duration,
-                   "warmup": args.warmup, "seed": args.seed},
+                   "warmup": args.warmup, "seed": args.seed,
+                   "conversations": len(conversations()),
+                   "distinct_messages": len({t for c in conversations() for t in c.turns})},
         "machine": report.machine_facts(ROOT),
         "notes": [],
     }

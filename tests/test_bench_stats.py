@@ -58,3 +58,38 @@ def test_update_doc_replaces_only_the_generated_block(tmp_path):
     assert "second" in text and "first" not in text
     assert "- Cached the knowledge index: p50 40 → 12 ms." in text
     assert text.count(START) == 1 and text.count(END) == 1
+
+
+def test_cache_stats_sum_the_servers_counters_and_leave_no_file(tmp_path):
+    import json
+
+    from bench.cli import cache_stats
+
+    (tmp_path / "cache-stats-11.json").write_text(json.dumps({"caches": {
+        "actions.knowledge.formatting._question_in": {"hits": 30, "misses": 10, "size": 10},
+        "bot.settings.load": {"hits": 0, "misses": 0, "size": 0}}}))
+    (tmp_path / "cache-stats-12.json").write_text(json.dumps({"caches": {
+        "actions.knowledge.formatting._question_in": {"hits": 50, "misses": 10, "size": 10}}}))
+    stats = cache_stats(tmp_path)
+    assert set(stats) == {"actions.knowledge.formatting._question_in"}  # unasked caches left out
+    c = stats["actions.knowledge.formatting._question_in"]
+    assert (c["hits"], c["misses"]) == (80, 20) and c["hit_share"] == pytest.approx(0.8)
+    assert not list(tmp_path.glob("cache-stats-*"))
+
+
+def test_targets_compare_with_the_reference_and_count_every_errors():
+    from bench.report import MB, targets
+
+    ref = {"single": {"p50_ms": 100, "p95_ms": 200}, "multi_20": {"msgs_per_s": 10},
+           "rss_peak_total": 1000 * MB, "cold_start_s": 20}
+    vb = {"single": {"p50_ms": 41, "p95_ms": 150, "errors": 0},
+          "multi_20": {"msgs_per_s": 35, "errors": 0}, "multi_50": {"msgs_per_s": 30, "errors": 2},
+          "rss_peak_total": 600 * MB, "cold_start_s": 8}
+    got = {name: status for name, _, status in
+           targets({"config": {"users": [20, 50]}, "reference": ref, "vraagbaak": vb})}
+    assert got["20 users: msgs/s ≥ 3.5× reference"] == "PASS"
+    assert got["One user: p50 ≤ 0.4× reference"] == "MISS"  # 0.41×
+    assert got["One user: p95 ≤ 1.0× reference"] == "PASS"
+    assert got["Peak RSS of all servers ≤ 0.6× reference"] == "PASS"
+    assert got["Cold start ≤ 0.4× reference"] == "PASS"
+    assert got["Vraagbaak: 0 errors in every scenario"] == "MISS"  # the 50-user run had 2
