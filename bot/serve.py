@@ -93,18 +93,48 @@ class Process:
     def alive(self) -> bool:
         return self.popen.poll() is None
 
+    def terminate(self) -> None:
+        """Ask the whole process group to stop (the server and any children it started)."""
+        try:
+            os.killpg(self.popen.pid, signal.SIGTERM)
+        except (ProcessLookupError, PermissionError):
+            pass
+
     def stop(self, timeout: float = 10.0) -> None:
-        if self.alive():
-            try:
-                os.killpg(self.popen.pid, signal.SIGTERM)
-                self.popen.wait(timeout=timeout)
-            except (subprocess.TimeoutExpired, ProcessLookupError):
+        """Stop the process group: TERM, wait up to `timeout` s, then KILL whatever is left."""
+        try:
+            if self.alive():
+                self.terminate()
                 try:
-                    os.killpg(self.popen.pid, signal.SIGKILL)
-                except ProcessLookupError:
+                    self.popen.wait(timeout=timeout)
+                except subprocess.TimeoutExpired:
                     pass
-                self.popen.wait()
-        self._log.close()
+            try:  # the group may outlive its leader (children), or the leader did not stop
+                os.killpg(self.popen.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+            self.popen.wait()
+        finally:
+            self._log.close()
+
+
+class _SignalsHeld:
+    """INT and TERM wait while servers are being started or stopped (main thread only), so
+    that a second Ctrl-C or a service manager's second TERM cannot leave a server behind."""
+
+    SIGNALS = {signal.SIGINT, signal.SIGTERM}
+
+    def __enter__(self):
+        import threading
+
+        self.active = threading.current_thread() is threading.main_thread()
+        if self.active:
+            self.previous = signal.pthread_sigmask(signal.SIG_BLOCK, self.SIGNALS)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.active:
+            signal.pthread_sigmask(signal.SIG_SETMASK, self.previous)
 
 
 class Stack:
@@ -122,11 +152,12 @@ class Stack:
         self.processes: List[Process] = []
 
     def start(self) -> "Stack":
-        if self.start_actions:
-            self.processes.append(Process("acties", action_server_command(self.action_port),
-                                          self.log_dir / f"action-server-{self.action_port}.log", self.env))
-        self.processes.append(Process("rasa", rasa_server_command(self.rasa_port, self.endpoints, self.model),
-                                      self.log_dir / f"rasa-server-{self.rasa_port}.log", self.env))
+        with _SignalsHeld():
+            if self.start_actions:
+                self.processes.append(Process("acties", action_server_command(self.action_port),
+                                              self.log_dir / f"action-server-{self.action_port}.log", self.env))
+            self.processes.append(Process("rasa", rasa_server_command(self.rasa_port, self.endpoints, self.model),
+                                          self.log_dir / f"rasa-server-{self.rasa_port}.log", self.env))
         return self
 
     @property
@@ -149,9 +180,15 @@ class Stack:
         raise TimeoutError(f"Servers niet klaar binnen {timeout:.0f} s; zie {self.log_dir}")
 
     def stop(self) -> None:
-        for process in reversed(self.processes):
-            process.stop()
-        self.processes.clear()
+        """Stop both servers (both asked at once, then each waited for); INT and TERM that
+        arrive meanwhile are held until both are gone."""
+        with _SignalsHeld():
+            processes, self.processes = list(reversed(self.processes)), []
+            for process in processes:
+                if process.alive():
+                    process.terminate()
+            for process in processes:
+                process.stop()
 
     def __enter__(self) -> "Stack":
         self.start()

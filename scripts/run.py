@@ -1,4 +1,10 @@
-"""`make run`: start the action server and the Rasa server, print the address, stop on Ctrl-C."""
+"""`make run`: start the action server and the Rasa server, print the address, stop on Ctrl-C.
+
+TERM, INT or HUP, once or more (a service manager signals the whole process group, and
+make passes a TERM on as well), stops both servers: the first signal starts the stop, the
+ones after it are ignored. VRAAGBAAK_RASA_PORT / VRAAGBAAK_ACTION_PORT choose other ports.
+"""
+import os
 import signal
 import sys
 import time
@@ -8,13 +14,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.serve import Stack, ask  # noqa: E402
 
-RASA_PORT, ACTION_PORT = 5005, 5055
+RASA_PORT = int(os.environ.get("VRAAGBAAK_RASA_PORT", "5005"))
+ACTION_PORT = int(os.environ.get("VRAAGBAAK_ACTION_PORT", "5055"))
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
+def _stop(signum, frame) -> None:
+    for number in STOP_SIGNALS:  # stopping has begun: further signals must not interrupt it
+        signal.signal(number, signal.SIG_IGN)
+    raise KeyboardInterrupt
 
 
 def main() -> int:
     start = time.monotonic()
     stack = Stack(RASA_PORT, ACTION_PORT)
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))
+    for number in STOP_SIGNALS:
+        signal.signal(number, _stop)
     print("Assistent starten… ", end="", flush=True)
     try:
         stack.start()
