@@ -12,9 +12,14 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 3
 export PYTHONHASHSEED := 0
 
-TRAIN_INPUTS := config.yml bot/domain.yml $(shell find data -name '*.yml' 2>/dev/null) $(SPACY_NL)/meta.json
+# What the model is trained from. Whether to retrain is decided by a content hash of these
+# files (scripts/content_hash.sh), not by file times: a fresh clone has arbitrary times.
+TRAIN_INPUTS := config.yml bot/domain.yml bot/crisis_override.py scripts/build_spacy_nl.py constraints.txt \
+  $(shell find data -name '*.yml' 2>/dev/null | sort)
+TRAIN_HASH   := .build/train-inputs.sha256
+INSTALL_HASH := $(VENV)/.inputs.sha256
 
-.PHONY: help setup run train test test-unit test-stories validate check report eval bench soak nlu-report test-e2e test-scale clean
+.PHONY: FORCE help setup run train test test-unit test-stories validate check report eval bench soak nlu-report test-e2e test-scale clean
 
 help:
 	@echo "make run    - alles klaarzetten, trainen als nodig en de assistent starten"
@@ -26,7 +31,10 @@ help:
 
 setup: $(VENV)/.installed $(SPACY_NL)/meta.json $(SPACY_NL)/stop_words.json
 
-$(VENV)/.installed: requirements.txt constraints.txt pyproject.toml
+$(INSTALL_HASH): FORCE
+	@scripts/content_hash.sh $@ requirements.txt constraints.txt pyproject.toml
+
+$(VENV)/.installed: $(INSTALL_HASH)
 	@py310=$$(scripts/find_python310.sh) || exit 1; \
 	  [[ -x $(PY) ]] || $(STEP) "Python-omgeving maken ($$py310)" venv "$$py310" -m venv $(VENV)
 	@$(STEP) "Pakketten installeren (eerste keer een paar minuten)" install \
@@ -51,7 +59,10 @@ RANKER := actions/knowledge/ranker.json
 $(RANKER): $(wildcard knowledge/*.yml) scripts/train_ranker.py actions/knowledge/ranker.py
 	@$(STEP) "Ranker trainen op de voorbeeldvragen" ranker $(PY) scripts/train_ranker.py
 
-$(MODEL): $(VENV)/.installed $(TRAIN_INPUTS) $(NLU_GENERATED)
+$(TRAIN_HASH): FORCE | $(NLU_GENERATED) $(SPACY_NL)/meta.json
+	@scripts/content_hash.sh $@ $(TRAIN_INPUTS)
+
+$(MODEL): $(TRAIN_HASH) | $(VENV)/.installed
 	@$(STEP) "Modellen trainen" train $(RASA) train --config config.yml --domain bot/domain.yml \
 	  --data data --out models --fixed-model-name vraagbaak
 	@touch $@
