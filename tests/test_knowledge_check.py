@@ -60,7 +60,7 @@ BROKEN_CASES = [
      "source: src_onbekend\n    status: vetted\n    checked: 2026-11-01\n    questions:\n      - Hoeveel jongens", "src_onbekend", "t_jongens"),
     ("help.yml", 'phone: "0900-0101"', 'phone: "09-01"', "telefoonnummer", "org_slachtofferhulp"),
     ("figures.yml", "48% van de meisjes heeft", "48% van de 12 meisjes heeft", "12", "t_meisjes"),
-    ("help.yml", "organisations: [org_kindertelefoon]", "organisations: [org_bestaat_niet]", "org_bestaat_niet", "sit_kind"),
+    ("help.yml", "organisations: [org_kindertelefoon, org_112]", "organisations: [org_bestaat_niet, org_112]", "org_bestaat_niet", "sit_kind"),
     ("figures.yml", "status: needs_review", "status: misschien", "status", "t_mh_review"),
     ("crisis.yml", "Bel meteen {phone}.", "Bel meteen 112.", "{phone}", "crisis_danger"),
     ("crisis.yml", "'\\bkan niet weg\\b'", "'(kan niet weg'", "reguliere expressie", "crisis_danger"),
@@ -97,8 +97,8 @@ BROKEN_CASES = [
     ("figures.yml", "      en:\n        text: >-\n          17% of boys", "      eng:\n        text: >-\n          17% of boys",
      "Onbekende taalcode 'eng'", "t_jongens"),
     # Translations: English (full language) missing for a vetted item
-    ("help.yml", "      en:\n        title: You are a child or young person\n        text: Good that you are telling this. It is not your fault.\n"
-     "        translated: 2026-11-30\n        from_nl: \"69a949d875\"\n", "", "De vertaling voor 'en' (English) ontbreekt", "sit_kind"),
+    ("help.yml", "      en:\n        title: You are a child or young person\n        text: Good that you are telling this. It is not your fault. Are you in danger? Call 112.\n"
+     "        translated: 2026-11-30\n        from_nl: \"745d8ad062\"\n", "", "De vertaling voor 'en' (English) ontbreekt", "sit_kind"),
     # Translations: a help language missing for an organisation of a required help situation
     ("help.yml", "      pl:\n        for_whom: Dzieci w wieku od 8 do 18 lat.\n", "      xpl:\n        for_whom: Dzieci w wieku od 8 do 18 lat.\n",
      "De vertaling voor 'pl' (Polski) ontbreekt", "org_kindertelefoon"),
@@ -112,6 +112,33 @@ BROKEN_CASES = [
     # Translations: no date
     ("figures.yml", "          17% of boys went through something before they turned eighteen.\n        translated: 2026-11-30\n",
      "          17% of boys went through something before they turned eighteen.\n", "geen geldige datum bij 'translated'", "t_jongens"),
+    # Evidence: a quote that points into the project's own notes, not a publication
+    ("figures.yml", '        where: "p. 2"\n', '        where: "research/figures-after-the-brochure.md, table"\n',
+     "wijst naar een bestand van het project of de onderzoeksnotities", "t_jongens"),
+    # Evidence: a table row presented as the source's words
+    ("figures.yml", 'quote: "17% van de jongens heeft voor het achttiende jaar iets meegemaakt."',
+     'quote: "| 17% van de jongens | boys before 18 |"', "geen zin van de uitgever maar een tabelrij", "t_jongens"),
+    # 112 with its digits: "het alarmnummer" without 112
+    ("help.yml", "Are you in danger? Call 112.", "Are you in danger? Call the emergency number.",
+     "'text' (en) noemt 'emergency number' zonder het nummer 112", "sit_kind"),
+    # a route that asks about danger must name 112
+    ("help.yml", "Are you in danger? Call 112.", "Are you in danger? Call the police.",
+     "vraagt naar gevaar ('in danger') maar noemt 112 niet", "sit_kind"),
+    # a route naming 112 must show the 112 card
+    ("help.yml", "organisations: [org_kindertelefoon, org_112]", "organisations: [org_kindertelefoon]",
+     "de kaart van 'org_112' wordt niet getoond", "sit_kind"),
+    # children's routes say what to do in danger
+    ("help.yml", "text: Fijn dat je dit vertelt. Het is niet jouw schuld. Ben je in gevaar? Bel 112.",
+     "text: Fijn dat je dit vertelt. Het is niet jouw schuld.", "zegt niet wat je doet bij gevaar", "sit_kind"),
+    # the suicide reply gives both numbers of 113
+    ("crisis.yml", "Bel {phone} of 0800-0113, dag en nacht.", "Bel {phone}, dag en nacht.",
+     "noemt 0800-0113 niet", "crisis_suicide"),
+    # and says in a help language which language the line speaks
+    ("crisis.yml", "follow_up: Pod {phone} rozmawiają po niderlandzku.", "follow_up: Pod {phone} ktoś odbierze.",
+     "zegt niet in welke taal de lijn antwoordt", "crisis_suicide"),
+    # every route a help-language visitor reaches by a role button is translated
+    ("help.yml", "      pl:\n        title: Jesteś dzieckiem", "      xpl:\n        title: Jesteś dzieckiem",
+     "komt hier via de knop voor rol 'kind'", "sit_kind"),
     # Crisis: the first message must name the alarm number with its digits
     ("crisis.yml", "dag en nacht. Ben je in gevaar? Bel {emergency}.", "dag en nacht.", "{emergency} ontbreekt", "crisis_suicide"),
 ]

@@ -27,6 +27,16 @@ STALE_AFTER_DAYS = 365
 # translation or its from_nl fingerprint, a crisis text without the emergency number).
 COMPLETENESS = ERROR
 
+# How many organisations a help route shows as cards (formatting.situation_texts).
+SHOWN_ORGANISATIONS = 3
+# Help routes for these roles must say what to do in danger (112), with the 112 card.
+DANGER_LINE_ROLES = {"kind"}
+# An evidence `where` that points into the project (a research note, READING.md, a file
+# path) instead of a publication; visitors see `where`.
+_REPO_PATH = re.compile(r"(?i)(^|[\s(;,])(research|seed|knowledge|tests|docs|bot|actions)/|readme\.md|reading\.md|"
+                        r"\.(md|ya?ml|py|txt)\b")
+# A "quote" that is a markdown table row or the team's own instruction.
+_NOT_A_QUOTE = re.compile(r"(?m)^\s*\||\|\s*$|\bcite it as\b", re.IGNORECASE)
 # Dutch numbers: 112/113-style short numbers, or 0 followed by 7-10 more digits.
 _PHONE = re.compile(r"^(\d{3}|0[\d -]{7,14}\d)$")
 _ID = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -98,10 +108,13 @@ def validate(kb: KnowledgeBase, today: Optional[dt.date] = None) -> List[Problem
         check_common(situation)
         if situation.role not in ROLES:
             add(ERROR, situation, f"Onbekende rol '{situation.role}'.", f"Gebruik een van: {', '.join(sorted(ROLES))}.")
+        shown_phones = _phones_of(kb, situation.organisations[:SHOWN_ORGANISATIONS])
         for field_name in ("title", "text"):
-            if has_digits(getattr(situation, field_name)):
-                add(ERROR, situation, f"'{field_name}' bevat cijfers; nummers en cijfers horen bij een organisatie of entry.",
-                    "Haal de cijfers weg; de contactgegevens komen uit help.yml.")
+            if has_digits(_without_phones(getattr(situation, field_name), shown_phones)):
+                add(ERROR, situation, f"'{field_name}' bevat cijfers die geen telefoonnummer zijn van een organisatie "
+                    "die bij deze hulproute getoond wordt.",
+                    "Haal de cijfers weg (de contactgegevens komen uit help.yml). Alleen het nummer van een getoonde "
+                    "organisatie mag in de tekst, zoals 112 met org_112 bij de eerste drie organisaties.")
         for org_id in situation.organisations:
             if org_id not in kb.organisations:
                 add(ERROR, situation, f"De organisatie '{org_id}' bestaat niet in help.yml.", "Verbeter het id.")
@@ -118,9 +131,12 @@ def validate(kb: KnowledgeBase, today: Optional[dt.date] = None) -> List[Problem
             add(ERROR, rule, f"'{rule.organisation}' heeft geen gecontroleerd telefoonnummer.", "Crisis verwijst altijd naar een vetted nummer.")
         if "{phone}" not in rule.text:
             add(ERROR, rule, "De crisistekst noemt het nummer niet ({phone} ontbreekt).", "Zet {phone} in de tekst, op de plek van het nummer.")
+        own_phones = _phones_of(kb, [rule.organisation]) + [o.phone for o in kb.organisations.values()
+                                                             if o.emergency and o.vetted and o.phone]
         for field_name, text in (("text", rule.text), ("follow_up", rule.follow_up or "")):
-            if has_digits(text):
-                add(ERROR, rule, f"'{field_name}' bevat cijfers.", "Gebruik {phone}; het nummer komt uit help.yml.")
+            if has_digits(_without_phones(text, own_phones)):
+                add(ERROR, rule, f"'{field_name}' bevat cijfers die geen nummer van '{rule.organisation}' of het alarmnummer zijn.",
+                    "Gebruik {phone} en {emergency}; een tweede nummer (zoals 0800-0113) precies zoals in help.yml.")
         for pattern in rule.patterns + rule.exclude_patterns:
             try:
                 re.compile(pattern)
@@ -137,6 +153,7 @@ def validate(kb: KnowledgeBase, today: Optional[dt.date] = None) -> List[Problem
         problems.append(Problem(ERROR, "knowledge/crisis.yml", 0, None, f"Er is geen crisisregel voor '{kind}'.",
                                 "Voeg een crisisregel toe; crisis gaat altijd voor."))
     problems.extend(check_evidence(kb, today))
+    problems.extend(check_emergency(kb))
     problems.extend(check_languages(kb))
     problems.extend(check_translations(kb, today))
     return problems
@@ -161,9 +178,22 @@ def check_evidence(kb: KnowledgeBase, today: dt.date) -> List[Problem]:
     hedges_text = kb.hedges.get("text", []) or hedges_evidence
 
     def check_pieces(item):
-        for number, piece in enumerate(item.evidence, 1):
+        for number, piece in enumerate(item.evidence + item.summaries, 1):
             line = piece.line or item.line
-            where = f"evidence {number}"
+            where = f"evidence {number}" + (" (samenvatting)" if piece.summary else "")
+            if piece.where and _REPO_PATH.search(piece.where):
+                problems.append(Problem(
+                    ERROR, item.file, line, item.id,
+                    f"{where} wijst naar een bestand van het project of de onderzoeksnotities ('{piece.where}'), "
+                    "niet naar een publicatie.",
+                    "Zoek de zin van de uitgever zelf (de pagina van de Rapporteur, het WODC, het CBS, het ministerie "
+                    "of de organisatie) en zet bij where het webadres of de publicatie. Is er geen eigen zin van de "
+                    "uitgever? Schrijf dan een samenvatting met summary: true en noem bij where de publicatie."))
+            if piece.quote and not piece.summary and _NOT_A_QUOTE.search(piece.quote):
+                problems.append(Problem(
+                    ERROR, item.file, line, item.id,
+                    f"{where} is geen zin van de uitgever maar een tabelrij of een notitie van het team.",
+                    "Kopieer de zin van de uitgever letterlijk, of zet summary: true als het een samenvatting is."))
             if not piece.quote:
                 problems.append(Problem(ERROR, item.file, line, item.id, f"{where} heeft geen 'quote'.",
                                         "Kopieer de zin of tabelcel uit de bron letterlijk bij quote."))
@@ -183,7 +213,7 @@ def check_evidence(kb: KnowledgeBase, today: dt.date) -> List[Problem]:
 
     for entry in kb.entries.values():
         check_pieces(entry)
-        quotes = [piece.quote for piece in entry.evidence if piece.quote]
+        quotes = [piece.quote for piece in entry.evidence + entry.summaries if piece.quote]
         if entry.values and not quotes:
             if entry.vetted:
                 problems.append(_problem(
@@ -199,7 +229,8 @@ def check_evidence(kb: KnowledgeBase, today: dt.date) -> List[Problem]:
                 "Controleer het getal in de bron en kopieer de zin met het getal letterlijk bij quote. "
                 "Staat een jaartal niet in die zin? Voeg een tweede quote toe waarin het wel staat "
                 "(bijvoorbeeld de titel van de publicatie)."))
-        hedge = _hedge_found(" ".join(quotes), hedges_evidence)
+        # Only the source's own words can be cautious; a summary is ours.
+        hedge = _hedge_found(" ".join(p.quote for p in entry.evidence if p.quote), hedges_evidence)
         if hedge and not _hedge_found(entry.text, hedges_text):
             problems.append(_problem(
                 ERROR, entry, f"De bron is voorzichtig ('{hedge}'), maar de tekst niet.",
@@ -207,7 +238,7 @@ def check_evidence(kb: KnowledgeBase, today: dt.date) -> List[Problem]:
 
     for org in kb.organisations.values():
         check_pieces(org)
-        quotes = [piece.quote for piece in org.evidence if piece.quote]
+        quotes = [piece.quote for piece in org.evidence + org.summaries if piece.quote]
         if not quotes:
             if org.vetted and org.phone:
                 problems.append(_problem(
@@ -235,6 +266,103 @@ def _phone_quoted(phone: str, quotes: List[str]) -> bool:
     if len(digits) <= 4:
         return any(re.search(rf"(?<!\d){digits}(?!\d)", q) for q in quotes)
     return any(digits in run for q in quotes for run in re.findall(r"\d+", digits_only(q)))
+
+
+def _phones_of(kb: KnowledgeBase, org_ids) -> List[str]:
+    found = []
+    for org_id in org_ids:
+        org = kb.organisations.get(org_id)
+        if org is not None and org.vetted:
+            found += [p for p in (org.phone, org.phone_alt) if p]
+    return found
+
+
+def _without_phones(text: str, phones) -> str:
+    for phone in phones:
+        text = re.sub(r"(?<!\d)" + re.escape(phone) + r"(?!\d)", " ", text)
+    return text
+
+
+def _names_number(text: str, number: Optional[str]) -> bool:
+    return bool(number) and re.search(r"(?<!\d)" + re.escape(number) + r"(?!\d)", text) is not None
+
+
+def _versions(item):
+    """(lang, field, text) for every translatable field, Dutch and every translation."""
+    for name, text in item.dutch_fields().items():
+        yield HOME_LANGUAGE, name, text
+    for lang, translation in item.translations.items():
+        for name, text in translation.fields.items():
+            yield lang, name, text
+
+
+def _word_found(text: str, words) -> Optional[str]:
+    low = " ".join(text.lower().split())
+    return next((w for w in words if w.lower() in low), None)
+
+
+def check_emergency(kb: KnowledgeBase) -> List[Problem]:
+    """112 and 113 with their digits: no 'alarmnummer' without 112, a route that asks about
+    danger names 112 and shows the 112 card, children's routes say what to do in danger,
+    and the suicide reply gives both numbers of 113 and, in another language, which
+    language the line speaks."""
+    problems: List[Problem] = []
+    emergency = kb.emergency_organisation()
+    number = emergency.phone if emergency else None
+
+    def words(key, lang):
+        return ((kb.languages.get(lang) or {}).get(key) or [])
+
+    for item in translatable_items(kb):
+        if isinstance(item, (Entry, Organisation, Situation)) and not item.vetted:
+            continue
+        is_crisis = isinstance(item, CrisisRule)
+        crisis_org = kb.organisations.get(item.organisation) if is_crisis else None
+        for lang, field_name, text in _versions(item):
+            named = _names_number(text, number) or (is_crisis and (
+                "{emergency}" in text or ("{phone}" in text and crisis_org is not None and crisis_org.emergency)))
+            word = _word_found(text, words("emergency_words", lang))
+            if word and not named:
+                problems.append(_problem(
+                    ERROR, item, f"'{field_name}' ({lang}) noemt '{word}' zonder het nummer {number or '112'}.",
+                    f"Schrijf het nummer erbij, bijvoorbeeld 'bel {number or '112'}'. Wie in gevaar is, moet het nummer meteen zien."))
+            danger = _word_found(text, words("danger_words", lang)) if isinstance(item, Situation) else None
+            if danger and not named:
+                problems.append(_problem(
+                    ERROR, item, f"'{field_name}' ({lang}) vraagt naar gevaar ('{danger}') maar noemt {number or '112'} niet.",
+                    f"Zeg wat je dan doet, met het nummer: 'Ben je nu in gevaar? Bel dan {number or '112'}.'"))
+
+    for situation in kb.situations.values():
+        if not situation.vetted or emergency is None:
+            continue
+        if _names_number(situation.text, number) and emergency.id not in situation.organisations[:SHOWN_ORGANISATIONS]:
+            problems.append(_problem(
+                ERROR, situation, f"De tekst noemt {number}, maar de kaart van '{emergency.id}' wordt niet getoond.",
+                f"Zet {emergency.id} bij 'organisations', bij de eerste {SHOWN_ORGANISATIONS} (alleen die worden getoond)."))
+        if situation.role in DANGER_LINE_ROLES and not _names_number(situation.text, number):
+            problems.append(_problem(
+                ERROR, situation, f"Een hulproute voor rol '{situation.role}' zegt niet wat je doet bij gevaar.",
+                f"Voeg een korte zin toe, zoals 'Ben je nu in gevaar? Bel dan {number}.', en zet {emergency.id} bij de organisaties."))
+
+    for rule in kb.crisis:
+        if rule.kind != "suicide":
+            continue
+        org = kb.organisations.get(rule.organisation)
+        if org is None or not org.phone_alt:
+            continue
+        versions = [(HOME_LANGUAGE, rule.text, rule.follow_up or "")] + [
+            (lang, t.fields.get("text", ""), t.fields.get("follow_up", "")) for lang, t in rule.translations.items()]
+        for lang, text, follow_up in versions:
+            if not _names_number(text, org.phone_alt):
+                problems.append(_problem(
+                    ERROR, rule, f"Het eerste bericht ({lang}) noemt {org.phone_alt} niet, het tweede nummer van '{org.id}'.",
+                    f"Zet het nummer erbij, precies zo: 'bel {{phone}} of {org.phone_alt}'."))
+            dutch = (kb.languages.get(lang) or {}).get("dutch_word")
+            if lang != HOME_LANGUAGE and dutch and not _word_found(text + " " + follow_up, [dutch]):
+                problems.append(_problem(
+                    ERROR, rule, f"De crisistekst ({lang}) zegt niet in welke taal de lijn antwoordt.",
+                    f"Zeg in 'follow_up' dat ze er Nederlands spreken (in {lang}: '{dutch}'), en niets wat niet zeker is."))
+    return problems
 
 
 def check_languages(kb: KnowledgeBase) -> List[Problem]:
@@ -284,18 +412,42 @@ def required_languages(kb: KnowledgeBase, item) -> List[str]:
             continue
         if spec.get("scope") == "full" or isinstance(item, CrisisRule):
             needed.append(lang)
-        elif isinstance(item, Situation) and item.id in (spec.get("situations") or ()):
+        elif isinstance(item, Situation) and item.id in help_situations(kb, lang):
             needed.append(lang)
         elif isinstance(item, Organisation) and item.id in help_organisations(kb, lang):
             needed.append(lang)
     return needed
 
 
+def help_situations(kb: KnowledgeBase, lang: str) -> List[str]:
+    """The help routes a visitor in help language `lang` can reach: the ones listed under
+    `situations`, and every vetted route of a role listed under `roles` (the role buttons
+    the page offers in that language)."""
+    spec = kb.languages.get(lang) or {}
+    found = [s for s in spec.get("situations") or ()]
+    roles = set(spec.get("roles") or ())
+    found += [s.id for s in kb.situations.values() if s.vetted and s.role in roles and s.id not in found]
+    return found
+
+
+def _reached_by(kb: KnowledgeBase, item, lang: str) -> str:
+    """' (bereikbaar in pl via ...)' for a message about a missing help-language translation."""
+    spec = kb.languages.get(lang) or {}
+    if isinstance(item, Situation) and item.id not in (spec.get("situations") or ()) \
+            and item.role in (spec.get("roles") or ()):
+        return f" (een bezoeker in {lang} komt hier via de knop voor rol '{item.role}')"
+    if isinstance(item, Organisation):
+        via = [s for s in help_situations(kb, lang) if item.id in kb.situations[s].organisations]
+        if via:
+            return f" (een bezoeker in {lang} ziet deze kaart bij de hulproute '{via[0]}')"
+    return ""
+
+
 def help_organisations(kb: KnowledgeBase, lang: str) -> List[str]:
     """Organisations a help language must cover: those of its situations, and the listed ones."""
     spec = kb.languages.get(lang) or {}
     found = list(spec.get("organisations") or ())
-    for sit_id in spec.get("situations") or ():
+    for sit_id in help_situations(kb, lang):
         situation = kb.situations.get(sit_id)
         if situation is not None:
             found += [o for o in situation.organisations if o not in found]
@@ -355,7 +507,7 @@ def check_translations(kb: KnowledgeBase, today: dt.date) -> List[Problem]:
             translation = item.translations.get(lang)
             if translation is None:
                 problems.append(_problem(
-                    COMPLETENESS, item, f"De vertaling voor {_language_name(kb, lang)} ontbreekt.",
+                    COMPLETENESS, item, f"De vertaling voor {_language_name(kb, lang)} ontbreekt{_reached_by(kb, item, lang)}.",
                     f"Voeg onder translations: een blok '{lang}:' toe met {', '.join(dutch)} en translated: (datum)."))
                 continue
             missing = [name for name in dutch if not translation.fields.get(name)]
