@@ -6,6 +6,7 @@ import pytest
 import yaml
 
 from actions.knowledge.numbers import has_digits
+from tests.test_no_stray_numbers import without_crisis_phones
 
 ROOT = Path(__file__).resolve().parents[1]
 DOMAIN = yaml.safe_load((ROOT / "bot" / "domain.yml").read_text(encoding="utf-8"))
@@ -56,6 +57,7 @@ def test_variations_keep_buttons_and_state_no_figures(name):
     found = variations(name)
     dutch_payloads = [b["payload"] for b in found["nl"].get("buttons", [])]
     for lang, variant in found.items():
-        assert not has_digits(variant["text"]), f"{name}/{lang}: figures come from knowledge/, not the domain"
+        assert not has_digits(without_crisis_phones(variant["text"])), \
+            f"{name}/{lang}: figures come from knowledge/, not the domain (only 112 and 113 may be written out)"
         payloads = [b["payload"] for b in variant.get("buttons", [])]
         assert payloads == dutch_payloads, f"{name}/{lang}: buttons differ from the Dutch ones"
