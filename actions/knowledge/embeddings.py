@@ -77,6 +77,8 @@ def encode(model: str, texts: Sequence[str], query: bool) -> np.ndarray:
             out = enc.query(texts) if query else enc.passage(texts)
         elif model == "use":
             out = _use().encode(texts)
+        elif model == "static":
+            out = _static().encode(texts)
         else:
             raise ValueError(model)
     out = np.asarray(out, dtype=np.float32).reshape(len(texts), -1)
@@ -131,7 +133,10 @@ class VectorCache:
         """Vectors for `sentences`, embedding only the ones not cached yet.
 
         role "query" (the training script's dev questions) uses e5's query prefix.
+        The static encoder costs microseconds a sentence and is never cached.
         """
+        if model == "static":
+            return encode(model, list(sentences), query=role == "query") if len(sentences) else np.zeros((0, 1), np.float32)
         with self._file_lock:
             table = self._load(model)
             keys = [_key(model, s, role) for s in sentences]
@@ -161,3 +166,88 @@ def default_cache() -> VectorCache:
 def fingerprint(vector: np.ndarray, n: int = 8) -> List[float]:
     """A few rounded numbers of a vector, to notice a changed model (tests)."""
     return [round(float(x), 3) for x in vector[:n]]
+
+
+# -- the static encoder -------------------------------------------------------------
+# A word-vector table distilled from e5 (scripts/distill_encoder.py): each word embedded
+# alone by e5 (query role), mean-centred and SIF-weighted; a ridge map W takes the
+# weighted mean of a text's word vectors onto e5's vector of that text. Serving needs only
+# numpy: a message costs a few dictionary look-ups and one 384x384 product.
+import re as _re
+import unicodedata as _ud
+
+STATIC_FILE = Path(__file__).with_name("static_encoder.npz")
+STATIC_BUILD = REPO_ROOT / ".build" / "static_encoder.npz"
+_WORD = _re.compile(r"\w+", _re.UNICODE)
+MIN_PREFIX = 4
+
+
+def fold(word: str) -> str:
+    """Lower case without accents: the table's key of a word."""
+    word = _ud.normalize("NFKD", word.lower())
+    return "".join(c for c in word if not _ud.combining(c))
+
+
+def words(text: str) -> List[str]:
+    return [fold(w) for w in _WORD.findall(text)]
+
+
+class StaticEncoder:
+    def __init__(self, path: Path):
+        with np.load(path, allow_pickle=False) as data:
+            self.words = data["words"].tolist()
+            self.vectors = data["vectors"]            # (V, d) float16, raw e5 word vectors
+            self.weights = data["weights"].astype(np.float32)  # SIF weight per word
+            self.mean = data["mean"].astype(np.float32)        # mean word vector
+            self.W = data["W"].astype(np.float32)              # ridge map (d, d)
+            self.inputs_hash = str(data["inputs_hash"])
+        self.index = {w: i for i, w in enumerate(self.words)}
+
+    def lookup(self, word: str) -> Optional[int]:
+        i = self.index.get(word)
+        if i is None:  # longest known prefix (Polish, Romanian, Slavic endings)
+            for n in range(len(word) - 1, MIN_PREFIX - 1, -1):
+                i = self.index.get(word[:n])
+                if i is not None:
+                    break
+        return i
+
+    def features(self, text: str) -> np.ndarray:
+        ids = [i for i in (self.lookup(w) for w in words(text)) if i is not None]
+        if not ids:
+            return np.zeros(self.W.shape[0], dtype=np.float32)
+        w = self.weights[ids]
+        v = self.vectors[ids].astype(np.float32)
+        return ((v - self.mean) * w[:, None]).mean(axis=0)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        X = np.stack([self.features(t) for t in texts]) if texts else np.zeros((0, self.W.shape[0]), np.float32)
+        return X @ self.W
+
+
+def static_path() -> Path:
+    """The table in .build/ when it was fitted on the current inputs, else the committed one."""
+    if STATIC_BUILD.exists():
+        try:
+            with np.load(STATIC_BUILD) as data:
+                if str(data["inputs_hash"]) == _current_hash():
+                    return STATIC_BUILD
+        except Exception:
+            pass
+    return STATIC_FILE
+
+
+def _current_hash() -> str:
+    """Content hash of what the table is fitted on (knowledge/, data/, the dev set)."""
+    h = hashlib.sha256(b"static-encoder-1")
+    for folder, pattern in (("knowledge", "*.yml"), ("data", "**/*.yml"), ("tests/eval", "heldout.yml")):
+        for path in sorted((REPO_ROOT / folder).glob(pattern)):
+            h.update(str(path.relative_to(REPO_ROOT)).encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _static() -> StaticEncoder:
+    if "static" not in _encoders:
+        _encoders["static"] = StaticEncoder(static_path())
+    return _encoders["static"]
