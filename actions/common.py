@@ -1,4 +1,4 @@
-"""Helpers shared by the actions: crisis-first check, entities, serving items."""
+"""Helpers shared by the actions: reading the tracker into a Turn, serving items, the base action."""
 from __future__ import annotations
 
 import abc
@@ -11,7 +11,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.knowledge import formatting, language
-from actions.knowledge.decision import decide, followup
+from actions.knowledge.decision import Turn, decide_turn, read_turn
 from actions.knowledge.model import Entry, Organisation, Situation
 from actions.knowledge.store import KnowledgeError, Snapshot, default_store
 
@@ -102,37 +102,6 @@ def _as_rasa_sends(message: Dict[str, Any]) -> Dict[str, Any]:
     return out
 
 
-def crisis_first(dispatcher: CollectingDispatcher, tracker: Tracker, snap: Snapshot) -> Optional[str]:
-    """Send the crisis messages when the message signals a crisis; return the language
-    they were sent in, or None when there is no crisis.
-
-    Every action calls this first, so a crisis is never answered with something else,
-    even if the classifier and the NLU override both missed it.
-    """
-    text = message_text(tracker)
-    found = snap.crisis.match(text)
-    if found is None:
-        return None
-    rule = found.rule
-    # A short crisis message ("mă lovește acum") is too short for language detection; the
-    # language of the pattern that matched is the better guess then.
-    lang = found.lang or message_language(tracker)
-    for line in formatting.crisis_texts(snap.kb, rule, lang=lang):
-        dispatcher.utter_message(text=line)
-    # After the emergency number: the help route for what was described, if it is clear
-    # ("mijn partner slaat me al maanden" -> also Veilig Thuis).
-    try:
-        decision = decide(snap, text, prefer="help", conversation_language=lang, check_crisis=False)
-    except Exception:  # the emergency number is out; the extra route is a bonus
-        logger.exception("Hulproute na crisis mislukt.")
-        return lang
-    best = decision.best
-    if decision.kind in ("help", "answer") and isinstance(best, Situation):
-        for line in formatting.situation_texts(snap.kb, best, lang=lang)[1:]:
-            dispatcher.utter_message(text=line)
-    return lang
-
-
 def serve(dispatcher: CollectingDispatcher, snap: Snapshot, item, lang: str = "nl") -> List[Dict[str, Any]]:
     """Utter a knowledge item and remember it for follow-up questions."""
     kb = snap.kb
@@ -173,54 +142,55 @@ def served_item(tracker: Tracker, snap: Snapshot, slot: str = "last_entry"):
     return snap.kb.item(item_id) if item_id else None
 
 
-class VraagbaakAction(Action, metaclass=abc.ABCMeta):
-    """Base of every action: crisis first, then `respond`; never a failed action call.
+def greet_in(dispatcher: CollectingDispatcher, domain, lang: str) -> None:
+    """The greeting in `lang`: the variation conditioned on that language, or for Dutch the
+    one without a language condition (Rasa would pick by the slot as it was before)."""
+    for variation in ((domain or {}).get("responses") or {}).get("utter_greet") or []:
+        languages = [c.get("value") for c in variation.get("condition") or [] if c.get("name") == "language"]
+        if languages == [lang] or (not languages and lang == language.DEFAULT):
+            dispatcher.utter_message(**_as_rasa_sends({k: v for k, v in variation.items() if k in ("text", "buttons")}))
+            return
+    utter(dispatcher, "utter_greet", lang, domain)
 
-    A failed call would make rasa-sdk send the whole conversation back in an error body
-    (which Rasa then logs) and leave the visitor without a reply. Instead the visitor gets
-    an honest "dat weet ik niet" with the help options, and the log gets the error type.
+
+def read(tracker: Tracker, snap: Snapshot) -> Turn:
+    """The latest message as a Turn: read once, used by every rule in decide()."""
+    latest = tracker.latest_message or {}
+    intent = latest.get("intent") or {}
+    return read_turn(snap, message_text(tracker), intent.get("name"), float(intent.get("confidence") or 0.0),
+                     entity_values(tracker), served_item(tracker, snap),
+                     served_item(tracker, snap, "last_organisation"), conversation_language(tracker))
+
+
+class VraagbaakAction(Action, metaclass=abc.ABCMeta):
+    """Every action: read the message into a Turn, decide, render. The actions differ only
+    in their names (the rules in data/ name them per intent); what to reply is decided in
+    one place, decide(), whatever the intent.
+
+    Never a failed action call: rasa-sdk would send the whole conversation back in an
+    error body (which Rasa then logs) and leave the visitor without a reply. Instead the
+    visitor gets an honest "dat weet ik niet" with the help options, and the log gets the
+    error type.
     """
 
     @abc.abstractmethod  # abstract: rasa-sdk registers only concrete Action subclasses
-    def respond(self, dispatcher: CollectingDispatcher, tracker: Tracker, snap: Snapshot) -> List[Dict[str, Any]]:
-        """The action's own reply, after the crisis check."""
+    def name(self) -> str:
+        """The action's name in the domain."""
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]):
+        from actions.render import render
+
         try:
             snap = snapshot()
-            lang = message_language(tracker)
-            language_event = [] if lang == conversation_language(tracker) else [SlotSet("language", lang)]
-            self.domain, self.lang = domain, lang
-            crisis_lang = crisis_first(dispatcher, tracker, snap)
-            if crisis_lang is not None:
-                keep = crisis_lang == conversation_language(tracker)
-                return [] if keep else [SlotSet("language", crisis_lang)]
-            follow = context_followup(tracker, snap)
-            if follow is not None:  # "en in 2024?" after a figure, whatever the intent
-                return language_event + serve(dispatcher, snap, follow, lang)
-            return language_event + list(self.respond(dispatcher, tracker, snap) or [])
+            turn = read(tracker, snap)
+            decision = decide_turn(snap, turn)
+            events = render(dispatcher, snap, decision, domain)
+            if decision.language != conversation_language(tracker) and decision.kind != "language":
+                events = [SlotSet("language", decision.language)] + events
+            return events
         except Exception as error:  # noqa: BLE001 - see the docstring
             reason = "kennisbank laadt niet" if isinstance(error, KnowledgeError) else type(error).__name__
             logger.error("Actie %s mislukt (%s); de bezoeker krijgt de hulpopties.", self.name(), reason)
             dispatcher.messages.clear()
             no_answer(dispatcher)
             return []
-
-
-def context_followup(tracker: Tracker, snap: Snapshot):
-    """The entry a short follow-up on the previous figure asks for ("en jongens?", "en in
-    2024?", "is er een nieuwer cijfer?"), or None. The intent classifier files such short
-    messages under many intents; the answer depends on the conversation, not the intent."""
-    text = message_text(tracker)
-    context = served_item(tracker, snap)
-    if not text or not isinstance(context, Entry):
-        return None
-    return followup(snap.kb, snap.retriever, text, entity_values(tracker), context)
-
-
-def intent_confidence(tracker: Tracker) -> float:
-    return float((tracker.latest_message or {}).get("intent", {}).get("confidence") or 0.0)
-
-
-def intent_of(tracker: Tracker) -> Optional[str]:
-    return (tracker.latest_message or {}).get("intent", {}).get("name")

@@ -179,7 +179,7 @@ def test_an_action_that_fails_still_answers_honestly_and_logs_no_text(mini, monk
     def broken(*args, **kwargs):
         raise RuntimeError("kapot")
 
-    monkeypatch.setattr("actions.answer.answer_by_decision", broken)
+    monkeypatch.setattr("actions.common.decide_turn", broken)
     with caplog.at_level("ERROR"):
         texts, _, events, _ = run(ActionAnswer(), "geheime vraag over mijn oom", "ask_knowledge")
     assert texts == ["utter_no_answer", "utter_help_pointer"] and events == []
