@@ -19,7 +19,7 @@ TRAIN_INPUTS := config.yml bot/domain.yml bot/crisis_override.py scripts/build_s
 TRAIN_HASH   := .build/train-inputs.sha256
 INSTALL_HASH := $(VENV)/.inputs.sha256
 
-.PHONY: FORCE help setup run train test test-unit test-stories validate check report eval bench soak nlu-report test-e2e test-scale clean
+.PHONY: FORCE help setup run train ranker test test-unit test-stories validate check report eval bench soak nlu-report test-e2e test-scale clean
 
 help:
 	@echo "make run    - alles klaarzetten, trainen als nodig en de assistent starten"
@@ -54,10 +54,16 @@ NLU_GENERATED := data/nlu/lookups.yml data/nlu/synonyms.yml
 $(NLU_GENERATED) &: knowledge/synonyms.yml knowledge/vocabulary.yml knowledge/help.yml scripts/generate_nlu.py
 	@$(PY) scripts/generate_nlu.py
 
-# The learned ranker is refitted on the knowledge base's own example questions.
-RANKER := actions/knowledge/ranker.json
-$(RANKER): $(wildcard knowledge/*.yml) scripts/train_ranker.py actions/knowledge/ranker.py
-	@$(STEP) "Ranker trainen op de voorbeeldvragen" ranker $(PY) scripts/train_ranker.py
+# The learned ranker is refitted on the knowledge base's own example questions, only when
+# the content hash of its inputs differs from the one committed beside its weights
+# (actions/knowledge/ranker.sha256): a fresh clone uses the committed weights.
+RANKER_INPUTS := knowledge/*.yml scripts/train_ranker.py actions/knowledge/ranker.py
+RANKER_HASH := actions/knowledge/ranker.sha256
+ranker: setup
+	@new=$$(LC_ALL=C; sha256sum -- $(RANKER_INPUTS) | sha256sum | cut -d' ' -f1); \
+	if [ "$$new" != "$$(cat $(RANKER_HASH) 2>/dev/null)" ]; then \
+	  $(STEP) "Ranker trainen op de voorbeeldvragen" ranker $(PY) scripts/train_ranker.py && \
+	  printf '%s\n' "$$new" > $(RANKER_HASH); fi
 
 $(TRAIN_HASH): FORCE | $(NLU_GENERATED) $(SPACY_NL)/meta.json
 	@scripts/content_hash.sh $@ $(TRAIN_INPUTS)
@@ -67,7 +73,7 @@ $(MODEL): $(TRAIN_HASH) | $(VENV)/.installed
 	  --data data --out models --fixed-model-name vraagbaak
 	@touch $@
 
-train: setup $(NLU_GENERATED) $(MODEL) $(RANKER)
+train: setup $(NLU_GENERATED) $(MODEL) ranker
 
 check: setup
 	@$(VENV)/bin/vraagbaak check

@@ -308,9 +308,12 @@ def gate(results: Dict[str, Tally]) -> int:
     floor = yaml.safe_load(FLOOR.read_text(encoding="utf-8")) if FLOOR.exists() else {}
     problems = []
     for tally in results.values():
-        if tally.wrong_figures:
+        # 0 unless floor.yml records a known, open defect of an independent set for that
+        # set: then never more than recorded (the target stays 0; the dev set has no such key).
+        known = floor.get(tally.name) or {}
+        if tally.wrong_figures > int(known.get("max_wrong_figures", 0)):
             problems.append(f"{tally.name}: {tally.wrong_figures} fout(e) cijfer(s)")
-        if tally.missed_crisis:
+        if tally.missed_crisis > int(known.get("max_missed_crisis", 0)):
             problems.append(f"{tally.name}: {tally.missed_crisis} gemiste crisis")
     test, crisis = results.get("test"), results.get("crisis")
     limits = floor.get("test") or {}
