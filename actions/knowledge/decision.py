@@ -303,6 +303,12 @@ def decide_turn(snap, turn: Turn, prefer: Optional[str] = None) -> Decision:
     follow = followup(kb, snap.retriever, turn.text, turn.entities, turn.context)
     if follow is not None:
         return Decision("answer", [follow], lang, reason="vervolgvraag op het vorige cijfer")
+    if (YEAR.search(turn.text) and not snap.retriever.mentions(turn.text, turn.entities)["population"]
+            and is_followup(snap.retriever, turn.text, turn.entities, turn.context)
+            and getattr(turn.context, "group", None)):
+        # "en in 2025?" after a figure: the same question in another year is the same group;
+        # that year is not in it, so there is no answer (never another group's figure).
+        return Decision("none", [], lang, reason="ander jaar, niet in de kennisbank")
     words = len(snap.retriever.text.terms(turn.text))
     if turn.role and words <= SHORT and turn.intent in HELP_INTENTS | {None}:
         return _route_by_role(snap, turn)  # "ik ben een ouder": who is asking, not what happened
