@@ -57,6 +57,10 @@ class Nlu:
     def __init__(self, model: Path):
         os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
         logging.disable(logging.WARNING)
+        import structlog
+
+        # Rasa's structlog lines carry the message text: keep them out of the terminal.
+        structlog.configure(wrapper_class=structlog.make_filtering_bound_logger(logging.WARNING))
         from rasa.core.agent import Agent
 
         self.agent = Agent.load(str(model))
