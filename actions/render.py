@@ -22,6 +22,8 @@ def render(dispatcher: CollectingDispatcher, snap: Snapshot, decision: Decision,
         if isinstance(decision.best, Situation):  # after the emergency number: the route
             for line in formatting.situation_texts(kb, decision.best, lang=lang)[1:]:
                 dispatcher.utter_message(text=line)
+        elif decision.best is not None:  # a match by meaning keeps the answer it would get
+            return common.serve(dispatcher, snap, decision.best, lang)
         return []
     if kind in ("answer", "help"):
         events = common.serve(dispatcher, snap, decision.best, lang)

@@ -76,8 +76,8 @@ def cmd_ask(args) -> int:
     intent = "ask_help" if args.prefer == "help" else "ask_knowledge"
     decision = decide(snap, question, intent=intent, context=context, conversation_language=args.lang)
     labels = {"answer": "ANTWOORD", "help": "HULP", "clarify": "DOORVRAGEN (knoppen)",
-              "none": "GEEN ANTWOORD", "crisis": "CRISIS"}
-    print(f"Besluit: {labels[decision.kind]}  (taal: {decision.language})"
+              "none": "GEEN ANTWOORD", "crisis": "CRISIS", "say": "ZEGGEN"}
+    print(f"Besluit: {labels.get(decision.kind, decision.kind.upper())}  (taal: {decision.language})"
           + (f"  [{decision.reason}]" if decision.reason else ""))
     if decision.crisis is not None:
         org = snap.kb.organisations.get(decision.crisis.organisation)

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Set
 
+from actions.knowledge import crisis_meaning, embeddings
 from actions.knowledge import language as languages
 from actions.knowledge.model import Entry, Organisation, Situation
 from actions.knowledge.ranker import Scored, for_snapshot, item_kind
@@ -66,10 +67,12 @@ class Turn:
     entities: Dict[str, Set[str]] = field(default_factory=dict)
     context: object = None  # the item served last
     organisation: object = None  # the organisation shown last
-    crisis: object = None  # a CrisisMatch, or None
+    crisis: object = None  # a CrisisMatch (patterns), or None
     chosen: object = None  # the item a button named (entry_id)
     menu: Optional[str] = None
     requested_language: Optional[str] = None
+    vectors: Optional[Dict[str, object]] = None  # the text as both encoders read it (once)
+    meaning: object = None  # a MeaningMatch (crisis by meaning), or None
 
     @property
     def role(self) -> Optional[str]:
@@ -93,7 +96,12 @@ def read_turn(snap, text: str, intent: Optional[str] = None, confidence: float =
     menu = next(iter(sorted(entities.get("menu", ()))), None)
     asked = next((v.strip().lower() for v in sorted(entities.get("language", ()))
                   if v.strip().lower() in languages.SUPPORTED), None)
-    return Turn(text, lang, intent, confidence, entities, context, organisation, crisis, chosen, menu, asked)
+    vectors = meaning = None
+    if text and check_crisis and crisis is None:
+        vectors = embeddings.query_vectors(text)
+        meaning = crisis_meaning.for_snapshot(snap).match(vectors)
+    return Turn(text, lang, intent, confidence, entities, context, organisation, crisis, chosen, menu, asked,
+                vectors, meaning)
 
 
 @dataclass
@@ -279,6 +287,10 @@ def decide_turn(snap, turn: Turn, prefer: Optional[str] = None) -> Decision:
     lang, kb = turn.language, snap.kb
     if turn.crisis is not None:
         return _crisis(snap, turn, turn.crisis.rule, "crisispatroon")
+    if turn.meaning is not None:
+        # Recall first: the crisis text, and after it what the message would otherwise get
+        # (a needless 112 line then costs one line, not the answer).
+        return _crisis(snap, turn, turn.meaning.rule, "crisis naar betekenis", keep_answer=True)
     if turn.chosen is not None:  # a button named the item
         kind = "help" if item_kind(turn.chosen) == "help" else "answer"
         return Decision(kind, [turn.chosen], lang, reason="knop")
@@ -317,6 +329,9 @@ def decide_turn(snap, turn: Turn, prefer: Optional[str] = None) -> Decision:
     if turn.intent in CONTEXT_INTENTS and words <= SHORT and (
             turn.intent != "followup_organisation" or turn.entities.get("organisation")):
         return _by_intent(snap, turn, None)
+    if not turn.role and turn.intent in HELP_INTENTS | {None} and _only_asks_for_help(snap, turn.text):
+        # "ik heb hulp nodig" and nothing else: who is asking, not a guessed situation
+        return Decision("say", [], lang, response="utter_ask_role", reason="hulp zonder meer")
     decision = _ranked(snap, turn, prefer)
     if decision.kind in ("answer", "help", "clarify"):
         return decision
@@ -327,6 +342,14 @@ def decide_turn(snap, turn: Turn, prefer: Optional[str] = None) -> Decision:
         if rule is not None:
             return _crisis(snap, turn, rule, "classificatie")
     return _by_intent(snap, turn, decision)
+
+
+def _only_asks_for_help(snap, text: str) -> bool:
+    terms = snap.retriever.text.terms(text)
+    vocab = vocabulary()
+    asks = vocab.help_words & set(terms)
+    return bool(asks) and all(t in vocab.help_words or t in vocab.question_words or t in vocab.meta_words
+                              for t in terms)
 
 
 def _ranked(snap, turn: Turn, prefer: Optional[str]) -> Decision:
@@ -345,8 +368,9 @@ def _ranked(snap, turn: Turn, prefer: Optional[str]) -> Decision:
     # candidate: it was just given, and it would only crowd out the other group's figure.
     exclude = [e.id for e in kb.same_question(context)] if follows and isinstance(context, Entry) else []
     exclude += guarded_by_wording(snap, text, prefer)
+    vectors = turn.vectors if query == text else None
     scored = ranker.rank(query, prefer=prefer, context=context, entities=turn.entities, limit=5,
-                         exclude=exclude)
+                         exclude=exclude, query=vectors)
     strict = turn.intent in STRICT_INTENTS and not follows and not help_language
     kind, items = policy(kb, scored, thresholds(ranker), prefer, followup=follows, strict=strict)
     if kind == "answer" and item_kind(items[0]) == "help":
@@ -361,14 +385,19 @@ def thresholds(ranker) -> Dict[str, float]:
     return thresholds._cache or dict(ranker.thresholds, strict=ranker.thresholds["answer_figure"])
 
 
-def _crisis(snap, turn: Turn, rule, reason: str) -> Decision:
+def _crisis(snap, turn: Turn, rule, reason: str, keep_answer: bool = False) -> Decision:
     """The crisis reply, and after it the help route for what was described, if clear
-    ("mijn partner slaat me al maanden" -> also Veilig Thuis)."""
+    ("mijn partner slaat me al maanden" -> also Veilig Thuis). `keep_answer`: after a match
+    by meaning, the answer or help the message gets without the crisis text."""
     route: List[object] = []
     if turn.text:
-        calm = Turn(turn.text, turn.language, None, 0.0, turn.entities, turn.context)
-        found = _ranked(snap, calm, "help")
-        if found.kind in ("help", "answer") and isinstance(found.best, Situation):
+        calm = Turn(turn.text, turn.language, None if not keep_answer else turn.intent,
+                    turn.confidence if keep_answer else 0.0, turn.entities, turn.context,
+                    vectors=turn.vectors)
+        found = _ranked(snap, calm, None if keep_answer else "help")
+        if keep_answer and found.kind in ("help", "answer"):
+            route = list(found.items[:1])
+        elif found.kind in ("help", "answer") and isinstance(found.best, Situation):
             route = [found.best]
     return Decision("crisis", route, turn.language, crisis=rule, reason=reason)
 

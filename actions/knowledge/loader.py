@@ -210,6 +210,8 @@ def build_item(section: str, item: Dict[str, Any], file: str):
             text=str(data["text"]).strip(), patterns=tuple(str(p) for p in _as_tuple(data["patterns"])),
             exclude_patterns=tuple(str(p) for p in _as_tuple(data.get("exclude_patterns"))),
             follow_up=(str(data["follow_up"]).strip() if data.get("follow_up") else None),
+            meaning=tuple(str(m) for m in _as_tuple(data.get("meaning"))),
+            look_alikes=tuple(str(m) for m in _as_tuple(data.get("look_alikes"))),
             translations=_translations(data.get("translations")), file=file, line=line,
         )
     raise ValueError(section)

@@ -183,6 +183,10 @@ class CrisisRule(Translatable):
     patterns: tuple
     exclude_patterns: tuple = ()
     follow_up: Optional[str] = None
+    # Messages that mean this crisis, in every language, for the check by meaning
+    # (actions/knowledge/crisis_meaning.py); and look-alikes that use its words but do not.
+    meaning: tuple = ()
+    look_alikes: tuple = ()
     translations: Mapping[str, Translation] = field(default_factory=dict, compare=False)
     file: str = ""
     line: int = 0

@@ -39,6 +39,9 @@ class Vocabulary:
     other_places: FrozenSet[str] = frozenset()
     # Words asking for a number: only a figure answers such a knowledge question.
     count_words: FrozenSet[str] = frozenset()
+    # Words that only ask for help ("ik heb hulp nodig"): with nothing else said, the
+    # assistant asks who is asking instead of guessing a situation.
+    help_words: FrozenSet[str] = frozenset()
 
     def family(self, population):
         return self.population_families.get(population, population)
@@ -70,6 +73,7 @@ def parse(data: dict) -> Vocabulary:
         roles={str(k): tuple(str(p) for p in (v or ())) for k, v in (raw.get("roles") or {}).items()},
         other_places=words("other_places"),
         count_words=words("count_words"),
+        help_words=words("help_words"),
         short_phrases={str(p).lower(): str(lang) for lang, phrases in (raw.get("short_phrases") or {}).items()
                        for p in (phrases or ())},
     )
