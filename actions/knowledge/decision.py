@@ -12,7 +12,7 @@ the actions) `make eval`, so what the tools show is what the assistant does.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Set
 
@@ -391,9 +391,8 @@ def _crisis(snap, turn: Turn, rule, reason: str, keep_answer: bool = False) -> D
     by meaning, the answer or help the message gets without the crisis text."""
     route: List[object] = []
     if turn.text:
-        calm = Turn(turn.text, turn.language, None if not keep_answer else turn.intent,
-                    turn.confidence if keep_answer else 0.0, turn.entities, turn.context,
-                    vectors=turn.vectors)
+        # Without `keep_answer` the route is searched as help, whatever the intent said.
+        calm = turn if keep_answer else replace(turn, intent=None, confidence=0.0)
         found = _ranked(snap, calm, None if keep_answer else "help")
         if keep_answer and found.kind in ("help", "answer"):
             route = list(found.items[:1])
